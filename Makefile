@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is for us.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: setup run serve test test-sqlite test-postgres lint format migrations-check bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+db.sqlite3: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+
+run: setup ## Set up, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v0 2>/dev/null || true
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: setup ## A production-like stack: gunicorn, whitenoise, DEBUG off (see docs/deploy.md)
+	$(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=False DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-False} \
+	  sh -c '$(PY) manage.py collectstatic --noinput -v0 && \
+	         $(VENV)/bin/gunicorn tracker.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-4}'
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: setup ## The suite against a throwaway PostgreSQL cluster of its own
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: setup lint migrations-check ## Lint, migrations check, the suite on SQLite, then on PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

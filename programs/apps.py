@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "programs"
+    verbose_name = "Programmes and enrollments"

@@ -1,0 +1,238 @@
+"""Admin forms and form sets. They clean input and ask programs.services about the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from . import services
+from .models import Enrollment, FundingShare, Intake, IntakeFunding
+
+REASON_HELP = "Optional. Kept in the enrollment's history with your name and the time."
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, on the field it names when shown."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class EnrollmentAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=REASON_HELP,
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = ["student", "intake", "status", "funding_source", "waitlist_position", "notes"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            # Runs inside the admin's transaction: the intake stays locked until the save.
+            services.enrollment_check(enrollment=self.instance)
+        except ValidationError as error:
+            add_errors(self, error)
+
+
+class IntakeAdminForm(forms.ModelForm):
+    class Meta:
+        model = Intake
+        fields = [
+            "program",
+            "name",
+            "capacity",
+            "start_date",
+            "end_date",
+            "applications_open_on",
+            "applications_close_on",
+        ]
+
+    # Set by IntakeAdmin.get_form: when inline form sets come with the form, the last one
+    # checks the whole intake (capacity, funding and enrollments together).
+    checked_by_formsets = False
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors or self.checked_by_formsets or not self.instance.pk:
+            return
+        try:
+            services.intake_check(intake=self.instance)
+        except ValidationError as error:
+            add_errors(self, error)
+
+
+class IntakeInlineFormSet(BaseInlineFormSet):
+    """Form sets of the intake page; the last of them validates the intake as a whole."""
+
+    siblings: list[BaseInlineFormSet] = []
+    checks_intake = False
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.checks_intake or any(self.errors):
+            return
+        if any(sibling is not self and not sibling.is_valid() for sibling in self.siblings):
+            return
+        intake = self.instance
+        places = None
+        plans: list[services.EnrollmentPlan] = []
+        deleted: list[int] = []
+        for formset in self.siblings:
+            if formset.model is IntakeFunding:
+                places = _planned_places(formset)
+            elif formset.model is Enrollment:
+                plans, deleted = _planned_enrollments(formset)
+        if places is None and intake.pk:
+            places = dict(intake.fundings.values_list("funding_source", "places"))
+        try:
+            services.intake_plan_check(
+                intake=intake,
+                places=places or {},
+                enrollments=plans,
+                deleted_enrollment_pks=deleted,
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+def _kept_forms(formset: BaseInlineFormSet):
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        yield form
+
+
+def _planned_places(formset: BaseInlineFormSet) -> dict[int, int]:
+    places: dict[int, int] = {}
+    for form in _kept_forms(formset):
+        source = form.cleaned_data.get("funding_source") or form.instance.funding_source
+        places[source.pk] = form.cleaned_data.get("places", form.instance.places)
+    return places
+
+
+def _planned_enrollments(formset: BaseInlineFormSet):
+    plans = []
+    for form in _kept_forms(formset):
+        if not form.has_changed():
+            continue
+        data = form.cleaned_data
+        student = data.get("student") or form.instance.student
+        source = data.get("funding_source", form.instance.funding_source)
+        plans.append(
+            services.EnrollmentPlan(
+                pk=form.instance.pk,
+                student_id=student.pk,
+                status=data.get("status", form.instance.status),
+                funding_source_id=source.pk if source else None,
+            )
+        )
+    deleted = [
+        form.instance.pk
+        for form in formset.initial_forms
+        if formset.can_delete and formset._should_delete_form(form)
+    ]
+    return plans, deleted
+
+
+class PrefetchedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose selected label comes from the row already loaded.
+
+    The stock widget looks the selected object up again, one query per inline row.
+    """
+
+    known: dict[str, str]
+
+    def optgroups(self, name, value, attr=None):
+        known = getattr(self, "known", {})
+        selected = [str(v) for v in value if str(v) not in ("", "None")]
+        if not selected or any(v not in known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for index, pk in enumerate(selected, start=len(options)):
+            options.append(self.create_option(name, pk, known[pk], True, index))
+        return [(None, options, 0)]
+
+
+class EnrollmentInlineFormSet(IntakeInlineFormSet):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        funding_choices = None
+        for form in self.forms:
+            student_widget = form.fields["student"].widget
+            inner = getattr(student_widget, "widget", student_widget)
+            if isinstance(inner, AutocompleteSelect) and form.instance.pk:
+                inner.__class__ = PrefetchedAutocompleteSelect
+                inner.known = {str(form.instance.student_id): str(form.instance.student)}
+            # The funding choices are the same on every row: load them once.
+            field = form.fields["funding_source"]
+            if funding_choices is None:
+                funding_choices = list(field.choices)
+            field.choices = funding_choices
+            inner = getattr(field.widget, "widget", field.widget)
+            inner.choices = funding_choices
+
+
+class IntakeFundingAdminForm(forms.ModelForm):
+    class Meta:
+        model = IntakeFunding
+        fields = ["intake", "funding_source", "places"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.intake_funding_check(funding=self.instance)
+        except ValidationError as error:
+            add_errors(self, error)
+
+
+class FundingShareInlineFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        shares = []
+        for form in _kept_forms(self):
+            partner = form.cleaned_data.get("partner") or form.instance.partner
+            shares.append((partner.pk, form.cleaned_data.get("share_percent")))
+        services.shares_validate(shares)
+
+
+class FundingShareAdminForm(forms.ModelForm):
+    class Meta:
+        model = FundingShare
+        fields = ["funding_source", "partner", "share_percent"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            services.funding_share_check(share=self.instance)
+        except ValidationError as error:
+            self.add_error(
+                None,
+                ValidationError(
+                    [
+                        *error.messages,
+                        "To change several shares at once, edit them on the funding source's page.",
+                    ]
+                ),
+            )

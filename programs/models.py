@@ -1,0 +1,452 @@
+"""The domain model: programmes, intakes, funding and enrollments.
+
+The five rules of ../shared/domain.md are enforced here where the database can hold them
+(choices, uniqueness, ranges) and in programs/services.py where they need counting and a lock.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+
+def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{name}",
+    )
+
+
+class PartnerKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    GOVERNMENT = "government", _("Government")
+    COMPANY = "company", _("Company")
+    UN_AGENCY = "un_agency", _("UN agency")
+    NGO = "ngo", _("NGO")
+    OTHER = "other", _("Other")
+
+
+class Partner(models.Model):
+    Kind = PartnerKind
+
+    name = models.CharField(max_length=200, unique=True, help_text="Full official name.")
+    short_name = models.CharField(
+        max_length=50, blank=True, help_text="Abbreviation used in lists, e.g. HEC or RDB."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [_choices_constraint("kind", PartnerKind, "kind_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class ProgramQuerySet(models.QuerySet):
+    def for_public_display(self) -> "ProgramQuerySet":
+        return self.filter(is_published=True)
+
+
+class ProgramKind(models.TextChoices):
+    DEGREE = "degree", _("Degree")
+    FELLOWSHIP = "fellowship", _("Fellowship")
+    TRAINING = "training", _("Training")
+    WORKSHOP = "workshop", _("Workshop")
+
+
+class Program(models.Model):
+    Kind = ProgramKind
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Used in the public address of the programme."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRAINING)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences shown in the programme list."
+    )
+    description = models.TextField(blank=True, help_text="Shown on the public programme page.")
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Length of the programme in months, if fixed."
+    )
+    delivered_by = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="delivered_programs",
+        help_text="The school or organisation that teaches the programme.",
+    )
+    partners = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="partner_programs",
+        help_text="Organisations the programme is run with (not the funders).",
+    )
+    is_published = models.BooleanField(
+        default=True, help_text="Untick to hide the programme and its intakes from public pages."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [_choices_constraint("kind", ProgramKind, "kind_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-detail", kwargs={"slug": self.slug})
+
+
+# Statuses that use up a seat of the intake (and, with a funding source, a funded place).
+SEAT_HOLDING = ("offered", "enrolled", "completed")
+
+
+class IntakeQuerySet(models.QuerySet):
+    def with_counts(self) -> "IntakeQuerySet":
+        """Annotate seats taken and funded places; one query whatever the number of rows."""
+        seat_holding = Q(enrollments__status__in=SEAT_HOLDING)
+        return self.annotate(
+            seats_taken=Count("enrollments", filter=seat_holding, distinct=True),
+            waitlist_length=Count(
+                "enrollments", filter=Q(enrollments__status="waitlisted"), distinct=True
+            ),
+        )
+
+
+class Intake(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="intakes")
+    name = models.CharField(max_length=100, help_text="For example: September 2027.")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    applications_open_on = models.DateField(
+        null=True, blank=True, help_text="First day applications are accepted online."
+    )
+    applications_close_on = models.DateField(
+        null=True, blank=True, help_text="Last day applications are accepted online."
+    )
+    capacity = models.PositiveIntegerField(
+        help_text="Seats in the cohort. Offers, enrollments and completions each take one."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IntakeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "program__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "name"], name="%(app_label)s_%(class)s_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_open_on__isnull=True)
+                | Q(applications_close_on__isnull=True)
+                | Q(applications_close_on__gte=F("applications_open_on")),
+                name="%(app_label)s_%(class)s_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=0), name="%(app_label)s_%(class)s_capacity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.name} – {self.name}"
+
+    def applications_are_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        if self.applications_open_on is None or self.applications_open_on > today:
+            return False
+        return self.applications_close_on is None or today <= self.applications_close_on
+
+
+class FundingSourceKind(models.TextChoices):
+    SCHOLARSHIP = "scholarship", _("Scholarship")
+    SPONSOR = "sponsor", _("Sponsor")
+    GOVERNMENT = "government", _("Government")
+    SELF = "self", _("Self-funded")
+    OTHER = "other", _("Other")
+
+
+class FundingSource(models.Model):
+    Kind = FundingSourceKind
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SCHOLARSHIP)
+    description = models.TextField(blank=True)
+    cost_per_place = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What one funded place costs, if known. Used for the funder report.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO code such as RWF.")],
+        help_text="ISO 4217 code of the cost, e.g. RWF or USD.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            _choices_constraint("kind", FundingSourceKind, "kind_valid"),
+            models.CheckConstraint(
+                condition=Q(cost_per_place__isnull=True) | Q(cost_per_place__gte=0),
+                name="%(app_label)s_%(class)s_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_per_place__isnull=True) | ~Q(currency=""),
+                name="%(app_label)s_%(class)s_cost_has_currency",
+                violation_error_message="Give the currency of the cost per place.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundingShare(models.Model):
+    funding_source = models.ForeignKey(
+        FundingSource, on_delete=models.CASCADE, related_name="shares"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding_shares")
+    share_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text="This co-funder's share of the cost, in percent. Leave empty if not known; "
+        "where shares are given, they must add up to 100%.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["funding_source__name", "partner__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["funding_source", "partner"],
+                name="%(app_label)s_%(class)s_unique_partner",
+                violation_error_message="This partner is already a co-funder of this source.",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_percent__isnull=True)
+                | (Q(share_percent__gt=0) & Q(share_percent__lte=100)),
+                name="%(app_label)s_%(class)s_share_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.share_percent is None:
+            return f"{self.partner} (share not given)"
+        return f"{self.partner} ({self.share_percent.normalize():f}%)"
+
+
+class IntakeFunding(models.Model):
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="fundings")
+    funding_source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="intake_fundings"
+    )
+    places = models.PositiveIntegerField(
+        help_text="How many of the intake's seats this source pays for."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intake", "funding_source__name"]
+        verbose_name = "intake funding"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "funding_source"],
+                name="%(app_label)s_%(class)s_unique_source",
+                violation_error_message="This funding source already has places in this intake.",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=0), name="%(app_label)s_%(class)s_places_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funding_source}: {self.places} places"
+
+
+class Student(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(help_text="Unique, whatever the capital letters.")
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+[1-9]\d{6,14}$",
+                _("Enter the phone number in international format, e.g. +250788123456."),
+            )
+        ],
+        help_text="International format, e.g. +250788123456.",
+    )
+    national_id = models.CharField(max_length=50, blank=True, verbose_name="national ID")
+    date_of_birth = models.DateField(null=True, blank=True)
+    country = CountryField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student",
+        help_text="The sign-in account of the student, if they have one.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="%(app_label)s_%(class)s_unique_email",
+                violation_error_message="A student with this email address already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def seat_holding(self) -> "EnrollmentQuerySet":
+        return self.filter(status__in=Enrollment.SEAT_HOLDING)
+
+    def waitlist_order(self) -> "EnrollmentQuerySet":
+        return self.filter(status=Enrollment.Status.WAITLISTED).order_by(
+            F("waitlist_position").asc(nulls_last=True), "created_at", "pk"
+        )
+
+
+class EnrollmentStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    OFFERED = "offered", _("Offered")
+    ENROLLED = "enrolled", _("Enrolled")
+    DEFERRED = "deferred", _("Deferred")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+    COMPLETED = "completed", _("Completed")
+
+
+class Enrollment(models.Model):
+    Status = EnrollmentStatus
+
+    SEAT_HOLDING = SEAT_HOLDING
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="enrollments")
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.APPLIED,
+        help_text="Offered, enrolled and completed take a seat.",
+    )
+    funding_source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        help_text="The funded place this student holds (or, while applying or waitlisted, asks "
+        "for). Empty means not funded by a source recorded here.",
+    )
+    waitlist_position = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Order on the waitlist; lower comes first."
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    notes = models.TextField(blank=True, help_text="Internal notes, never shown to the student.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("export_enrollment", "Can export enrollments")]
+        constraints = [
+            _choices_constraint("status", EnrollmentStatus, "status_valid"),
+            models.UniqueConstraint(
+                fields=["student", "intake"],
+                name="%(app_label)s_%(class)s_once_per_intake",
+                violation_error_message="This student is already enrolled in this intake.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["intake", "status"], name="enrollment_intake_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.intake}"
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in self.SEAT_HOLDING
+
+    @property
+    def holds_funded_place(self) -> bool:
+        return self.holds_seat and self.funding_source_id is not None
+
+
+def funded_places_taken(intake_ids) -> dict[tuple[int, int], int]:
+    """Seat-holding enrollments per (intake, funding source), in one query."""
+    rows = (
+        Enrollment.objects.filter(
+            intake_id__in=intake_ids,
+            status__in=Enrollment.SEAT_HOLDING,
+            funding_source__isnull=False,
+        )
+        .values("intake_id", "funding_source_id")
+        .annotate(n=Count("pk"))
+    )
+    return {(r["intake_id"], r["funding_source_id"]): r["n"] for r in rows}
+
+
+def total_places(intake_ids) -> dict[int, int]:
+    rows = (
+        IntakeFunding.objects.filter(intake_id__in=intake_ids)
+        .values("intake_id")
+        .annotate(total=Coalesce(Sum("places"), 0))
+    )
+    return {r["intake_id"]: r["total"] for r in rows}
