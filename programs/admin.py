@@ -145,7 +145,7 @@ class EnrollmentInline(admin.TabularInline):
 class IntakeAdmin(SimpleHistoryAdmin):
     form = IntakeAdminForm
     list_display = [
-        "__str__",
+        "name",
         "program",
         "start_date",
         "application_window",
@@ -159,8 +159,9 @@ class IntakeAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["program"]
     inlines = [IntakeFundingInline, EnrollmentInline]
+    readonly_fields = ["occupancy"]
     fieldsets = [
-        (None, {"fields": ["program", "name", "capacity"]}),
+        (None, {"fields": ["program", "name", "capacity", "occupancy"]}),
         ("Dates", {"fields": ["start_date", "end_date"]}),
         (
             "Applications",
@@ -198,6 +199,20 @@ class IntakeAdmin(SimpleHistoryAdmin):
             obj.save()
             return
         services.intake_save(intake=obj, by=request.user, reason="Capacity changed in the admin")
+
+    @admin.display(description="now")
+    def occupancy(self, obj: Intake) -> str:
+        if not obj.pk:
+            return "–"
+        counts = dict(obj.enrollments.values_list("status").annotate(n=Count("pk")).order_by())
+        taken = sum(counts.get(s, 0) for s in Enrollment.SEAT_HOLDING)
+        parts = [f"{taken} of {obj.capacity} seats taken ({max(obj.capacity - taken, 0)} left)"]
+        parts += [
+            f"{counts[status]} {Enrollment.Status(status).label.lower()}"
+            for status in Enrollment.Status.values
+            if counts.get(status)
+        ]
+        return "; ".join(parts) + "."
 
     @admin.display(description="seats taken", ordering="seats_taken")
     def seats(self, obj: Intake) -> str:
@@ -385,6 +400,20 @@ class ProgramFilter(admin.SimpleListFilter):
         return queryset
 
 
+class IntakeFilter(admin.SimpleListFilter):
+    title = "intake"
+    parameter_name = "intake__id__exact"
+
+    def lookups(self, request, model_admin):
+        # The stock related filter names each intake with a query for its programme.
+        return [(intake.pk, str(intake)) for intake in Intake.objects.select_related("program")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(intake_id=self.value())
+        return queryset
+
+
 class SeatFilter(admin.SimpleListFilter):
     title = "seat"
     parameter_name = "seat"
@@ -441,7 +470,7 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
         "funding_source",
         "status_changed_at",
     ]
-    list_filter = [ProgramFilter, "intake", "status", SeatFilter, "funding_source"]
+    list_filter = [ProgramFilter, IntakeFilter, "status", SeatFilter, "funding_source"]
     list_select_related = ["student", "intake__program", "funding_source"]
     search_fields = ["student__first_name", "student__last_name", "student__email"]
     autocomplete_fields = ["student", "intake"]

@@ -323,6 +323,12 @@ class Student(models.Model):
         related_name="student",
         help_text="The sign-in account of the student, if they have one.",
     )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the student's personal data was erased on request.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -427,6 +433,40 @@ class Enrollment(models.Model):
     @property
     def holds_funded_place(self) -> bool:
         return self.holds_seat and self.funding_source_id is not None
+
+
+class ExportLog(models.Model):
+    """Who exported what, when: every export of personal data is attributable."""
+
+    class Kind(models.TextChoices):
+        ENROLLMENTS = "enrollments", "Enrollments CSV"
+        FUNDER_REPORT = "funder_report", "Funder report CSV"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="export_logs",
+    )
+    username = models.CharField(
+        max_length=150, help_text="Kept even if the account is later deleted."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ENROLLMENTS)
+    filters = models.JSONField(default=dict, blank=True, help_text="The filters of the export.")
+    row_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["enrollments", "funder_report"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.username} on {self.created_at:%Y-%m-%d %H:%M}"
 
 
 def funded_places_taken(intake_ids) -> dict[tuple[int, int], int]:
