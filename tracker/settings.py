@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md).
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -108,8 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not memory, so that tests with several threads meet real locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file, not memory, so that tests with several threads meet real locking; one per
+    # process, so that two test runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"cohort-tracker-test-{os.getpid()}.sqlite3")
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
