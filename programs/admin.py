@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -57,7 +58,7 @@ def _funding_summary(intake: Intake):
     if not fundings:
         return "–"
     return format_html_join(
-        format_html("<br>"),
+        mark_safe("<br>"),
         "{}: {} / {}",
         ((f.funding_source.name, f.taken, f.places) for f in fundings),
     )
@@ -179,6 +180,51 @@ class IntakeAdmin(SimpleHistoryAdmin):
             .with_counts()
             .prefetch_related(Prefetch("fundings", queryset=_fundings_with_taken()))
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/offer-next/",
+                self.admin_site.admin_view(self.offer_next_view),
+                name="programs_intake_offer_next",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        intake = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if intake is not None and self.has_change_permission(request, intake):
+            extra_context["waitlist_openings"] = services.waitlist_openings(intake=intake)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def offer_next_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Offer a freed seat or funded place to the next eligible waitlisted applicant."""
+        intake = self.get_object(request, object_id)
+        if intake is None:
+            raise Http404("No such intake.")
+        if request.method != "POST" or not self.has_change_permission(request, intake):
+            raise PermissionDenied
+        source = None
+        if request.POST.get("funding_source"):
+            source = FundingSource.objects.filter(pk=request.POST["funding_source"]).first()
+        try:
+            enrollment = services.waitlist_offer_next(
+                intake=intake,
+                funding_source=source,
+                by=request.user,
+                reason=request.POST.get("reason", "")[:500],
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            funded = f", funded by {source.name}" if source else ""
+            self.message_user(
+                request,
+                f"Offered a place to {enrollment.student.full_name}{funded}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:programs_intake_change", args=[intake.pk]))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -425,3 +425,71 @@ def test_changelists_do_not_query_per_row(staff_client, model, django_assert_num
         IntakeFundingFactory(intake=intake, funding_source=FundingSourceFactory(), places=50)
         EnrollmentFactory.create_batch(8, intake=intake, status=Status.ENROLLED)
     assert count() == few
+
+
+# --- the waitlist ----------------------------------------------------------------------------
+
+
+def test_a_freed_funded_place_is_offered_to_the_next_eligible_on_the_waitlist(
+    staff_client, staff, september_intake, joint_scholarship, fill
+):
+    funded = fill(september_intake, 20, funding_source=joint_scholarship)
+    other_source = FundingSourceFactory(name="Self-funded")
+    IntakeFundingFactory(intake=september_intake, funding_source=other_source, places=2)
+    wants_other = EnrollmentFactory(
+        intake=september_intake,
+        status=Status.WAITLISTED,
+        waitlist_position=1,
+        funding_source=other_source,
+    )
+    wants_any = EnrollmentFactory(
+        intake=september_intake, status=Status.WAITLISTED, waitlist_position=2
+    )
+    url = reverse("admin:programs_intake_change", args=[september_intake.pk])
+    page = staff_client.get(url).content.decode()
+    assert "funded place from HEC" not in page  # nothing is free yet
+
+    funded[0].status = Status.WITHDRAWN
+    funded[0].save()
+    page = staff_client.get(url).content.decode()
+    assert "1 funded place from HEC–Alibaba Joint Scholarship is free." in page
+    assert f"Next eligible on the waitlist: {wants_any.student.full_name}." in page
+
+    response = staff_client.post(
+        reverse("admin:programs_intake_offer_next", args=[september_intake.pk]),
+        {"funding_source": joint_scholarship.pk, "reason": "Place freed by a withdrawal"},
+        follow=True,
+    )
+    assert f"Offered a place to {wants_any.student.full_name}" in response.content.decode()
+    wants_any.refresh_from_db()
+    wants_other.refresh_from_db()
+    assert (wants_any.status, wants_any.funding_source) == (Status.OFFERED, joint_scholarship)
+    assert wants_other.status == Status.WAITLISTED
+    assert wants_any.history.first().history_change_reason == "Place freed by a withdrawal"
+    assert wants_any.history.first().history_user == staff
+
+
+def test_offer_next_with_nobody_eligible_says_so(staff_client, september_intake):
+    response = staff_client.post(
+        reverse("admin:programs_intake_offer_next", args=[september_intake.pk]), follow=True
+    )
+    assert "Nobody on the waitlist of this intake can take this place." in (
+        response.content.decode()
+    )
+
+
+def test_bulk_offer_applies_what_fits_and_names_who_was_refused(
+    staff_client, september_intake, fill
+):
+    fill(september_intake, 21)
+    applicants = EnrollmentFactory.create_batch(3, intake=september_intake)
+    response = staff_client.post(
+        reverse("admin:programs_enrollment_changelist"),
+        {"action": "mark_offered", "_selected_action": [a.pk for a in applicants]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 enrollment(s) changed to Offered." in html
+    for refused in applicants[1:]:
+        assert f"Refused for {refused.student.full_name}: This intake is full: 22 of 22" in html
+    assert september_intake.enrollments.seat_holding().count() == 22
