@@ -1,0 +1,94 @@
+"""Production settings: `check --deploy` is clean, and the app refuses to start half-configured.
+
+Each case runs manage.py in a fresh interpreter, because settings are read once per process.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+TIMEOUT = 120
+
+
+def _production_env(**overrides: str | None) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("DJANGO_") and name != "DATABASE_URL"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_DEBUG="False",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="tracker.example.org",
+    )
+    for name, value in overrides.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_https_protections_are_turned_off():
+    env = _production_env(DJANGO_SECURE_SSL_REDIRECT="False", DJANGO_SECURE_COOKIES="False")
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    for warning in ("security.W008", "security.W012", "security.W016"):
+        assert warning in result.stderr
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"DJANGO_SECRET_KEY": None},
+        {"DJANGO_SECRET_KEY": "too-short"},
+        {"DJANGO_SECRET_KEY": "django-insecure-development-only-key-do-not-use-in-production"},
+    ],
+    ids=["missing", "short", "development-key"],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(overrides):
+    result = _manage("check", env=_production_env(**overrides))
+    assert result.returncode != 0
+    assert (
+        "DJANGO_SECRET_KEY must be set to a long random value when DJANGO_DEBUG is False"
+        in result.stderr
+    )
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _manage("check", env=_production_env(DJANGO_ALLOWED_HOSTS=None))
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is False" in result.stderr
+
+
+def test_collectstatic_hashes_and_compresses_with_debug_off(tmp_path):
+    env = _production_env(DJANGO_STATIC_ROOT=str(tmp_path))
+    result = _manage("collectstatic", "--noinput", "-v0", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    # The vendored Bootstrap points at its source map; the manifest storage must find it.
+    assert "vendor/bootstrap/css/bootstrap.min.css.map" in manifest
+    assert list(tmp_path.glob("vendor/bootstrap/css/bootstrap.min.*.css.gz"))
