@@ -147,12 +147,12 @@ class IntakeAdmin(SimpleHistoryAdmin):
     form = IntakeAdminForm
     list_display = [
         "name",
-        "program",
-        "start_date",
-        "application_window",
         "seats",
         "funded_places",
         "waitlist",
+        "application_window",
+        "start_date",
+        "program",
     ]
     list_filter = ["program", "start_date"]
     list_select_related = ["program"]
@@ -510,11 +510,11 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
     form = EnrollmentAdminForm
     list_display = [
         "student",
-        "student_email",
-        "intake",
         "status",
         "funding_source",
+        "intake",
         "status_changed_at",
+        "student_email",
     ]
     list_filter = [ProgramFilter, IntakeFilter, "status", SeatFilter, "funding_source"]
     list_select_related = ["student", "intake__program", "funding_source"]
