@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
 ]
+
+# Baseline views for `make bench` (bench/views.py); never routed unless bench/run.py sets BENCH=1.
+if os.environ.get("BENCH") == "1":
+    urlpatterns.append(path("bench/", include("bench.urls")))
