@@ -1,0 +1,197 @@
+"""Erasure on request: the person goes, the counts stay."""
+
+import datetime
+import json
+
+import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+
+from programs import services
+from programs.erasure import student_erase
+from programs.models import Enrollment, Intake, Student
+
+from .factories import StudentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Enrollment.Status
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def aimee(september_intake, joint_scholarship, staff):
+    """A funded student with an account, notes, a history and entries in the admin log."""
+    account = UserFactory(username="aimee.uwase", email="aimee.private@example.rw")
+    student = StudentFactory(
+        first_name="Aimée",
+        last_name="Uwase",
+        email="Aimee.Uwase@example.rw",
+        phone="+250788123456",
+        national_id="1199880012345678",
+        date_of_birth=datetime.date(1998, 3, 14),
+        country="RW",
+        user=account,
+    )
+    enrollment = services.enrollment_create(
+        student=student,
+        intake=september_intake,
+        status=Status.OFFERED,
+        funding_source=joint_scholarship,
+        notes="Aimée prefers French; call +250788123456. Annual review in May.",
+        by=staff,
+        reason="Offer agreed with Aimée Uwase by phone",
+    )
+    services.enrollment_set_status(
+        enrollment=enrollment, status=Status.ENROLLED, by=staff, reason="Aimée signed"
+    )
+    LogEntry.objects.log_actions(
+        staff.pk, [student], ADDITION, change_message="Added.", single_object=True
+    )
+    LogEntry.objects.log_actions(
+        staff.pk,
+        [enrollment],
+        CHANGE,
+        change_message=json.dumps([{"changed": {"fields": ["Status"]}}]),
+        single_object=True,
+    )
+    # Adding the enrollment inline on the intake page names her in the intake's log entry.
+    LogEntry.objects.log_actions(
+        staff.pk,
+        [september_intake],
+        CHANGE,
+        change_message=json.dumps([{"added": {"name": "enrollment", "object": str(enrollment)}}]),
+        single_object=True,
+    )
+    return student
+
+
+def _text_of_everything_about(student: Student) -> str:
+    history = Enrollment.history.filter(student_id=student.pk)
+    return " ".join(
+        [
+            *Student.objects.filter(pk=student.pk).values_list(
+                "first_name", "last_name", "email", "phone", "national_id"
+            )[0],
+            *Enrollment.objects.filter(student=student).values_list("notes", flat=True),
+            *history.values_list("notes", flat=True),
+            *(reason or "" for reason in history.values_list("history_change_reason", flat=True)),
+            *LogEntry.objects.values_list("object_repr", flat=True),
+            *LogEntry.objects.values_list("change_message", flat=True),
+        ]
+    )
+
+
+def test_erasure_replaces_the_personal_data_and_keeps_the_country(aimee, staff):
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    aimee.refresh_from_db()
+    assert aimee.first_name == "Erased"
+    assert aimee.last_name == f"Student #{aimee.pk}"
+    assert aimee.email == f"erased-{aimee.pk}@invalid.example"
+    assert (aimee.phone, aimee.national_id, aimee.date_of_birth) == ("", "", None)
+    assert aimee.country == "RW"
+    assert aimee.user is None
+    assert aimee.erased_at is not None
+
+
+def test_erasure_keeps_enrollments_statuses_funding_and_counts(
+    aimee, staff, september_intake, joint_scholarship
+):
+    def counts():
+        intake = Intake.objects.with_counts().get(pk=september_intake.pk)
+        funded = september_intake.enrollments.seat_holding().filter(
+            funding_source=joint_scholarship
+        )
+        return intake.seats_taken, funded.count(), Enrollment.history.count()
+
+    before = counts()
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    assert counts() == before
+    enrollment = Enrollment.objects.get(student=aimee)
+    assert enrollment.status == Status.ENROLLED
+    assert enrollment.funding_source == joint_scholarship
+    statuses = Enrollment.history.filter(student_id=aimee.pk).values_list("status", flat=True)
+    assert sorted(statuses) == ["enrolled", "offered"]
+
+
+def test_erasure_scrubs_notes_history_and_the_admin_log(aimee, staff):
+    before = _text_of_everything_about(aimee)
+    assert "Aimée" in before and "Aim\\u00e9e Uwase" in before  # as the admin log stores it
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+
+    after = _text_of_everything_about(aimee)
+    for value in (
+        "Aimée",
+        "Aim\\u00e9e",
+        "Uwase",
+        "Aimee.Uwase@example.rw",
+        "+250788123456",
+        "1199880012345678",
+        "aimee.uwase",
+    ):
+        assert value.lower() not in after.lower(), value
+    notes = Enrollment.objects.get(student=aimee).notes
+    assert notes == "[erased] prefers French; call [erased]. Annual review in May."
+
+    student_type = ContentType.objects.get_for_model(Student)
+    entry = LogEntry.objects.filter(content_type=student_type, object_id=str(aimee.pk)).first()
+    assert entry.object_repr == f"Erased Student #{aimee.pk}"
+
+
+def test_erasure_is_recorded_with_who_and_why(aimee, staff):
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    entry = LogEntry.objects.filter(change_message__startswith="Personal data erased").get()
+    assert entry.user == staff
+    assert entry.object_id == str(aimee.pk)
+    assert entry.change_message == "Personal data erased on request. Reason: Request DP-2027-014"
+
+
+def test_erasure_closes_the_students_own_account(aimee, staff):
+    account = aimee.user
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    account.refresh_from_db()
+    assert not account.is_active
+    assert not account.has_usable_password()
+    assert account.username == f"erased-student-{account.pk}"
+    assert account.email == ""
+
+
+def test_erasure_only_unlinks_a_staff_account(september_intake, staff):
+    student = StudentFactory(user=staff)
+    student_erase(student=student, by=staff, reason="Request DP-2027-015")
+    staff.refresh_from_db()
+    assert staff.is_active and staff.username == "staff-member"
+
+
+def test_erasure_leaves_other_students_alone(aimee, staff, september_intake):
+    other = StudentFactory(first_name="Aimée", last_name="Mukamana", email="aimee.m@example.rw")
+    services.enrollment_create(
+        student=other, intake=september_intake, notes="Aimée Mukamana, cousin of a student."
+    )
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    other.refresh_from_db()
+    assert (other.first_name, other.email) == ("Aimée", "aimee.m@example.rw")
+    assert Enrollment.objects.get(student=other).notes == "Aimée Mukamana, cousin of a student."
+
+
+def test_erasing_twice_or_without_a_reason_is_refused(aimee, staff):
+    with pytest.raises(ValidationError, match="Give the reason"):
+        student_erase(student=aimee, by=staff, reason="  ")
+    aimee.refresh_from_db()
+    assert aimee.erased_at is None
+
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    with pytest.raises(ValidationError, match="already erased"):
+        student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+
+
+def test_two_students_erased_get_distinct_addresses(september_intake, staff):
+    first, second = StudentFactory.create_batch(2)
+    student_erase(student=first, by=staff, reason="Request 1")
+    student_erase(student=second, by=staff, reason="Request 2")
+    assert Student.objects.filter(email__endswith="@invalid.example").count() == 2
