@@ -179,7 +179,8 @@ def enrollment_save(
             funding_source=enrollment.funding_source,
             enrollment_pk=enrollment.pk,
         )
-        if previous is None or previous["status"] != enrollment.status:
+        status_changed = previous is None or previous["status"] != enrollment.status
+        if status_changed:
             enrollment.status_changed_at = timezone.now()
         if enrollment.status != Status.WAITLISTED:
             enrollment.waitlist_position = None
@@ -188,6 +189,11 @@ def enrollment_save(
         enrollment.full_clean(validate_constraints=False)
         _record_history(enrollment, by=by, reason=reason)
         enrollment.save()
+        if status_changed:
+            # The confirmation or decision email goes out once the change is committed.
+            from . import emails
+
+            emails.notify_status_change(enrollment=enrollment, is_new=previous is None)
     return enrollment
 
 

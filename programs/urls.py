@@ -6,4 +6,20 @@ app_name = "programs"
 
 urlpatterns = [
     path("", views.program_list, name="program-list"),
+    path("programmes/<slug:slug>/", views.program_detail, name="program-detail"),
+    path("intakes/<int:pk>/apply/", views.intake_apply, name="intake-apply"),
+    path(
+        "intakes/<int:pk>/apply/thanks/",
+        views.application_received,
+        name="application-received",
+    ),
+    path("my-applications/", views.my_applications, name="my-applications"),
+    path("my-applications/<int:pk>/", views.my_application, name="my-application"),
+    path("accounts/claim/", views.account_claim, name="account-claim"),
+    path("accounts/claim/sent/", views.account_claim_sent, name="account-claim-sent"),
+    path(
+        "accounts/claim/<str:token>/",
+        views.account_claim_confirm,
+        name="account-claim-confirm",
+    ),
 ]

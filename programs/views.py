@@ -1,11 +1,290 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+"""Public pages, online applications and the student's own pages.
 
-from .models import Program
+Public pages show counts only. A student's pages show the records linked to their account and
+nothing else: every lookup goes through _my_enrollments, so another record is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+
+from . import emails, public, services
+from .forms import PRIVACY_NOTICE, ApplicationForm, ClaimAccountForm, ClaimForm
+from .models import Enrollment, Student
+
+# Per client address: applications sent, and account links asked for, per hour. Generous,
+# because a school or a cybercafé puts many people behind one address.
+APPLY_RATE_LIMIT = (10, 3600)
+CLAIM_RATE_LIMIT = (5, 3600)
+
+CLAIM_SALT = "programs.account-claim"
+CLAIM_LINK_DAYS = 3
+
+PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth", "country")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _over_rate_limit(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
+    """Count one more attempt from this address; True once it is over `limit` in the window.
+
+    Uses the default cache: with the per-process memory cache each server process counts on
+    its own, which is enough to stop a script from flooding the form.
+    """
+    allowed, window = limit
+    key = f"rate:{scope}:{_client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > allowed
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse:
+    return render(request, "programs/rate_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS)
+
+
+def _my_enrollments(user) -> QuerySet[Enrollment]:
+    """The enrollments of the student linked to `user`: the only ones they may see."""
+    return (
+        Enrollment.objects.filter(student__user=user, student__erased_at__isnull=True)
+        .select_related("intake__program", "funding_source")
+        .order_by("-intake__start_date", "-created_at", "-pk")
+    )
+
+
+# --- public pages --------------------------------------------------------------------------
 
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = Program.objects.for_public_display().select_related("delivered_by")
-    return render(request, "programs/program_list.html", {"programs": programs})
+    return render(
+        request, "programs/program_list.html", {"programs": public.program_list_for_public()}
+    )
+
+
+@require_safe
+def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    page = public.program_page_for_public(slug=slug)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {"program": page.program, "intakes": page.intakes, "funders": page.funders},
+    )
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+class AlreadyApplied(Exception):
+    pass
+
+
+def _already_applied_message() -> str:
+    return _(
+        "You have already applied to this intake with this email address, so we have not "
+        "recorded a second application. Sign in to follow it, or create an account with this "
+        "address if you have none yet."
+    )
+
+
+def _record_application(form: ApplicationForm) -> Enrollment:
+    """Find or create the student, then the application, all or nothing."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        student, created = services.student_get_or_create(
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            phone=data["phone"],
+            date_of_birth=data["date_of_birth"],
+            country=data["country"],
+        )
+        # The details of a known student are not overwritten from a public form: anyone can
+        # type anyone's email address.
+        if not created and student.enrollments.filter(intake=form.intake).exists():
+            raise AlreadyApplied
+        return services.enrollment_create(
+            student=student,
+            intake=form.intake,
+            funding_source=data.get("funding_source"),
+            reason="Applied online",
+        )
+
+
+@sensitive_post_parameters(*PERSONAL_FIELDS)
+@require_http_methods(["GET", "HEAD", "POST"])
+def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    public_intake = public.intake_for_application(pk=pk)
+    intake = public_intake.intake
+    context = {"intake": intake, "program": intake.program, "public_intake": public_intake}
+    if not public_intake.applications_are_open:
+        return render(request, "programs/intake_apply.html", context)
+
+    form = ApplicationForm(request.POST or None, intake=intake)
+    if request.method == "POST":
+        if form.is_bot:
+            # Look like a success, so the bot learns nothing; record and send nothing.
+            return redirect("programs:application-received", pk=intake.pk)
+        if form.is_valid():
+            if _over_rate_limit(request, "apply", APPLY_RATE_LIMIT):
+                return _rate_limited(request)
+            try:
+                _record_application(form)
+            except AlreadyApplied:
+                form.add_error(None, _already_applied_message())
+            except ValidationError as error:
+                errors = error.message_dict if hasattr(error, "error_dict") else {}
+                if "student" in errors:  # the same application, sent twice at once
+                    form.add_error(None, _already_applied_message())
+                elif "funding_source" in errors:
+                    form.add_error("funding_source", errors["funding_source"])
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                return redirect("programs:application-received", pk=intake.pk)
+    context.update(form=form, privacy_notice=PRIVACY_NOTICE)
+    return render(request, "programs/intake_apply.html", context)
+
+
+@require_safe
+def application_received(request: HttpRequest, pk: int) -> HttpResponse:
+    public_intake = public.intake_for_application(pk=pk)
+    return render(
+        request,
+        "programs/application_received.html",
+        {"intake": public_intake.intake, "program": public_intake.intake.program},
+    )
+
+
+# --- the student's own pages ---------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def my_applications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programs/my_applications.html",
+        {
+            "enrollments": list(_my_enrollments(request.user)),
+            "has_student": Student.objects.filter(user=request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_application(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = get_object_or_404(_my_enrollments(request.user), pk=pk)
+    return render(request, "programs/my_application.html", {"enrollment": enrollment})
+
+
+# --- claiming a student record with a new account ------------------------------------------
+
+
+def claim_token(student: Student) -> str:
+    """A signed, time-limited token naming the student and the address it was sent to."""
+    return signing.dumps({"s": student.pk, "e": student.email.lower()}, salt=CLAIM_SALT)
+
+
+def _student_for_claim(token: str) -> Student | None:
+    """The student a valid, unexpired token names, if they have no account yet."""
+    try:
+        data = signing.loads(
+            token, salt=CLAIM_SALT, max_age=datetime.timedelta(days=CLAIM_LINK_DAYS)
+        )
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    student = Student.objects.filter(
+        pk=data.get("s"), user__isnull=True, erased_at__isnull=True
+    ).first()
+    if student is None or student.email.lower() != data.get("e"):
+        return None
+    return student
+
+
+@sensitive_post_parameters("email")
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_claim(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to create an account. The answer never says whether the address is known."""
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _over_rate_limit(request, "claim", CLAIM_RATE_LIMIT):
+            return _rate_limited(request)
+        student = services.student_find_by_email(form.cleaned_data["email"])
+        if student is not None and student.erased_at is None:
+            language = translation.get_language()
+            if student.user_id is not None:
+                emails.send_account_exists(student=student, language=language)
+            else:
+                path = reverse("programs:account-claim-confirm", args=[claim_token(student)])
+                emails.send_claim_link(
+                    student=student,
+                    url=request.build_absolute_uri(path),
+                    valid_days=CLAIM_LINK_DAYS,
+                    language=language,
+                )
+        return redirect("programs:account-claim-sent")
+    return render(request, "programs/account_claim.html", {"form": form})
+
+
+@require_safe
+def account_claim_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "programs/account_claim_sent.html", {"valid_days": CLAIM_LINK_DAYS})
+
+
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    student = _student_for_claim(token)
+    if student is None or request.user.is_authenticated:
+        return render(
+            request,
+            "programs/account_claim_confirm.html",
+            {"invalid": student is None, "valid_days": CLAIM_LINK_DAYS},
+        )
+    form = ClaimAccountForm(request.POST or None, email=student.email)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            # Lock the record so the same link used twice at once makes one account.
+            locked = Student.objects.select_for_update().filter(pk=student.pk).first()
+            if locked is None or locked.user_id is not None:
+                return render(
+                    request,
+                    "programs/account_claim_confirm.html",
+                    {"invalid": True, "valid_days": CLAIM_LINK_DAYS},
+                )
+            user = form.save()
+            locked.user = user
+            locked.save(update_fields=["user", "updated_at"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready. Here are your applications."))
+        return redirect("programs:my-applications")
+    return render(
+        request, "programs/account_claim_confirm.html", {"form": form, "student": student}
+    )

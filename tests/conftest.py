@@ -51,3 +51,34 @@ def fill():
         )
 
     return _fill
+
+
+# --- public pages and student accounts -------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache, so per-address rate limits start at zero in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(db):
+    """A student with a sign-in account: the owner of their applications."""
+    from .factories import StudentFactory, UserFactory
+
+    return StudentFactory(first_name="Aline", last_name="Uwase", user=UserFactory(username="aline"))
+
+
+@pytest.fixture
+def other_student(db):
+    """Another student with an account, who must never see the owner's records."""
+    from .factories import StudentFactory, UserFactory
+
+    return StudentFactory(
+        first_name="Eric", last_name="Habimana", user=UserFactory(username="eric")
+    )

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -150,6 +151,10 @@ LANGUAGES = [
     ("rw", "Ikinyarwanda"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Kinyarwanda: name it for get_language_info() and the language switcher,
+# and give it date formats (tracker/formats/rw/). Its messages live in locale/rw/.
+LANG_INFO["rw"] = {"bidi": False, "code": "rw", "name": "Kinyarwanda", "name_local": "Ikinyarwanda"}
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "Africa/Kigali"
 USE_I18N = True
 USE_TZ = True
@@ -212,7 +217,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "programs:my-applications"
 LOGOUT_REDIRECT_URL = "/"
 
 EMAIL_BACKEND = os.environ.get(
@@ -224,6 +229,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "admissions@localhost")
+# The public address of the site, for links in emails sent outside a request (staff decisions).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The history keeps who changed an enrollment; the reason is typed by staff.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

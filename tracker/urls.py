@@ -9,6 +9,8 @@ admin.site.index_title = "Programmes, intakes and enrollments"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("programs.urls")),
 ]
 

@@ -1,0 +1,434 @@
+"""Applying online: validation, refusals, bots, and the emails an applicant receives."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from programs import emails, services
+from programs.models import Enrollment, Student
+
+from .factories import (
+    EnrollmentFactory,
+    FundingSourceFactory,
+    IntakeFactory,
+    ProgramFactory,
+    StudentFactory,
+)
+
+Status = Enrollment.Status
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+TODAY = timezone.localdate()
+
+
+def years_ago(years: int, days: int = 0) -> datetime.date:
+    return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=days)
+
+
+def apply_url(intake) -> str:
+    return reverse("programs:intake-apply", args=[intake.pk])
+
+
+def application(**changes) -> dict:
+    data = {
+        "first_name": "Claudine",
+        "last_name": "Mukamana",
+        "email": "claudine@example.rw",
+        "phone": "+250788123456",
+        "date_of_birth": "2001-09-30",
+        "country": "RW",
+        "funding_source": "",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def errors_of(response) -> dict[str, list[str]]:
+    assert response.status_code == HTTPStatus.OK, "expected the form back with errors"
+    form = response.context["form"]
+    return {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+
+
+def test_the_form_offers_only_the_intakes_funding_sources(client, september_intake):
+    FundingSourceFactory(name="Some other scholarship")
+    response = client.get(apply_url(september_intake))
+    assert response.status_code == HTTPStatus.OK
+    form = response.context["form"]
+    assert [str(s) for s in form.fields["funding_source"].queryset] == [
+        "HEC–Alibaba Joint Scholarship"
+    ]
+    content = response.content.decode()
+    assert 'id="privacy-notice"' in content
+    assert 'name="csrfmiddlewaretoken"' in content
+
+
+def test_an_intake_without_funding_asks_no_funding_question(client):
+    intake = IntakeFactory()
+    form = client.get(apply_url(intake)).context["form"]
+    assert "funding_source" not in form.fields
+
+
+def test_applying_creates_the_student_and_an_application(client, september_intake):
+    source = september_intake.fundings.get().funding_source
+    response = client.post(apply_url(september_intake), application(funding_source=source.pk))
+
+    thanks = reverse("programs:application-received", args=[september_intake.pk])
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == thanks
+    student = Student.objects.get()
+    assert (student.first_name, student.last_name, student.email) == (
+        "Claudine",
+        "Mukamana",
+        "claudine@example.rw",
+    )
+    assert (student.phone, student.country.code) == ("+250788123456", "RW")
+    assert student.date_of_birth == datetime.date(2001, 9, 30)
+    enrollment = Enrollment.objects.get()
+    assert (enrollment.student, enrollment.intake) == (student, september_intake)
+    assert (enrollment.status, enrollment.funding_source) == (Status.APPLIED, source)
+    assert enrollment.history.get().history_change_reason == "Applied online"
+
+
+def test_the_thank_you_page_names_the_intake_and_no_personal_data(client, september_intake):
+    response = client.post(apply_url(september_intake), application(), follow=True)
+    content = response.content.decode()
+    assert "Thank you: we have your application" in content
+    assert "September 2027" in content
+    assert "Claudine" not in content and "claudine@example.rw" not in content
+
+
+def test_applying_reuses_a_student_found_by_email_whatever_the_capitals(client, september_intake):
+    known = StudentFactory(first_name="Claudine", last_name="M.", email="Claudine@Example.RW")
+    response = client.post(
+        apply_url(september_intake),
+        application(email="CLAUDINE@example.rw", last_name="Someone Else"),
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Student.objects.get() == known
+    # A public form never overwrites a known student's record.
+    known.refresh_from_db()
+    assert known.last_name == "M."
+    assert Enrollment.objects.get().student == known
+
+
+def test_a_second_application_to_the_same_intake_is_refused_kindly(client, september_intake):
+    known = StudentFactory(first_name="Jean-Paul", email="claudine@example.rw")
+    EnrollmentFactory(student=known, intake=september_intake, status=Status.WAITLISTED)
+
+    response = client.post(apply_url(september_intake), application())
+    assert errors_of(response)["__all__"] == [
+        "You have already applied to this intake with this email address, so we have not "
+        "recorded a second application. Sign in to follow it, or create an account with this "
+        "address if you have none yet."
+    ]
+    assert Enrollment.objects.count() == 1
+    content = response.content.decode()
+    # The refusal names neither the person on record nor their status.
+    assert "Jean-Paul" not in content
+    assert "Waitlisted" not in content
+
+
+def test_the_same_person_may_apply_to_another_intake(client, september_intake):
+    known = StudentFactory(email="claudine@example.rw")
+    EnrollmentFactory(student=known, intake=september_intake)
+    other = IntakeFactory(program=september_intake.program, name="September 2028")
+    assert client.post(apply_url(other), application()).status_code == HTTPStatus.FOUND
+    assert known.enrollments.count() == 2
+
+
+def test_a_full_intake_still_takes_applications_for_the_waitlist(client, fill):
+    intake = IntakeFactory(capacity=2)
+    fill(intake, 2)
+    response = client.get(apply_url(intake))
+    assert "new applicants join the waitlist" in response.content.decode()
+    assert client.post(apply_url(intake), application()).status_code == HTTPStatus.FOUND
+    assert intake.enrollments.filter(status=Status.APPLIED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "message"),
+    [
+        (10, 60, "Applications for this intake are not open yet. They open on"),
+        (None, None, "Applications for this intake are not open yet. The dates will be"),
+        (-60, -1, "Applications for this intake closed on"),
+    ],
+)
+def test_closed_and_not_yet_open_intakes_refuse_applications(client, opens, closes, message):
+    def day(n):
+        return None if n is None else TODAY + datetime.timedelta(days=n)
+
+    intake = IntakeFactory(applications_open_on=day(opens), applications_close_on=day(closes))
+    response = client.get(apply_url(intake))
+    assert response.status_code == HTTPStatus.OK
+    assert "form" not in response.context
+    assert message in response.content.decode()
+
+    response = client.post(apply_url(intake), application())
+    assert response.status_code == HTTPStatus.OK
+    assert message in response.content.decode()
+    assert not Student.objects.exists()
+    assert not Enrollment.objects.exists()
+
+
+def test_an_intake_of_an_unpublished_programme_is_404(client):
+    intake = IntakeFactory(program=ProgramFactory(is_published=False))
+    assert client.get(apply_url(intake)).status_code == HTTPStatus.NOT_FOUND
+    assert client.post(apply_url(intake), application()).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(reverse("programs:intake-apply", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("first_name", "Please enter your first name."),
+        ("last_name", "Please enter your last name."),
+        ("email", "Please enter your email address."),
+        ("phone", "Please enter your phone number."),
+        ("date_of_birth", "Please enter your date of birth."),
+        ("country", "Please choose your country."),
+        (
+            "consent",
+            "We can only handle your application if you agree to the processing of your data.",
+        ),
+    ],
+)
+def test_every_required_field_says_what_is_missing(client, september_intake, field, message):
+    response = client.post(apply_url(september_intake), application(**{field: None}))
+    assert errors_of(response) == {field: [message]}
+    assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"email": "claudine-at-example.rw"},
+            "email",
+            "Enter a valid email address, for example name@example.com.",
+        ),
+        (
+            {"phone": "0788123456"},
+            "phone",
+            "Enter the phone number in international format, e.g. +250788123456.",
+        ),
+        (
+            {"phone": "+25078812345678901"},
+            "phone",
+            "Enter the phone number in international format, e.g. +250788123456.",
+        ),
+        (
+            {"date_of_birth": "30 Sept"},
+            "date_of_birth",
+            "Enter your date of birth as a date, e.g. 2001-09-30.",
+        ),
+        (
+            {"date_of_birth": (TODAY + datetime.timedelta(days=1)).isoformat()},
+            "date_of_birth",
+            "Your date of birth cannot be in the future.",
+        ),
+        (
+            {"date_of_birth": years_ago(15, days=-1).isoformat()},
+            "date_of_birth",
+            "Please check your date of birth: applicants must be between 15 and 100 years "
+            "old, and this date makes you 14.",
+        ),
+        (
+            {"date_of_birth": years_ago(101).isoformat()},
+            "date_of_birth",
+            "Please check your date of birth: applicants must be between 15 and 100 years "
+            "old, and this date makes you 101.",
+        ),
+        ({"country": "XX"}, "country", "Please choose a country from the list."),
+        (
+            {"funding_source": "999999"},
+            "funding_source",
+            "Please choose one of the funding sources listed.",
+        ),
+    ],
+)
+def test_invalid_values_are_refused_with_a_clear_message(
+    client, september_intake, changes, field, message
+):
+    response = client.post(apply_url(september_intake), application(**changes))
+    assert errors_of(response) == {field: [message]}
+    assert not Student.objects.exists()
+
+
+def test_a_funding_source_of_another_intake_is_refused(client, september_intake):
+    elsewhere = FundingSourceFactory(name="Elsewhere grant")
+    response = client.post(apply_url(september_intake), application(funding_source=elsewhere.pk))
+    assert "funding_source" in errors_of(response)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("+250 788 123 456", "+250788123456"), ("00250-788-123456", "+250788123456")],
+)
+def test_phone_numbers_are_tidied(client, september_intake, typed, stored):
+    client.post(apply_url(september_intake), application(phone=typed))
+    assert Student.objects.get().phone == stored
+
+
+@pytest.mark.parametrize("age", [15, 100])
+def test_ages_15_and_100_are_accepted(client, september_intake, age):
+    response = client.post(
+        apply_url(september_intake), application(date_of_birth=years_ago(age).isoformat())
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_a_bot_filling_the_honeypot_is_thanked_and_ignored(client, september_intake):
+    response = client.post(apply_url(september_intake), application(website="http://spam.example"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Student.objects.exists()
+    assert not Enrollment.objects.exists()
+
+
+def test_one_address_may_send_ten_applications_an_hour(client, september_intake):
+    for n in range(10):
+        response = client.post(apply_url(september_intake), application(email=f"a{n}@example.rw"))
+        assert response.status_code == HTTPStatus.FOUND
+    response = client.post(apply_url(september_intake), application(email="a10@example.rw"))
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Too many attempts from your connection" in response.content.decode()
+    assert Enrollment.objects.count() == 10
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    response = other.post(apply_url(september_intake), application(email="b@example.rw"))
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_the_form_is_protected_against_csrf(september_intake):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(apply_url(september_intake), application())
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Enrollment.objects.exists()
+
+
+def test_personal_fields_are_hidden_from_error_reports(client, september_intake):
+    response = client.post(apply_url(september_intake), application(email=""))
+    hidden = response.wsgi_request.sensitive_post_parameters
+    assert {"first_name", "last_name", "email", "phone", "date_of_birth"} <= set(hidden)
+
+
+# --- emails --------------------------------------------------------------------------------
+
+
+def test_the_applicant_receives_a_confirmation(
+    client, september_intake, django_capture_on_commit_callbacks
+):
+    source = september_intake.fundings.get().funding_source
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(apply_url(september_intake), application(funding_source=source.pk))
+    (message,) = mail.outbox
+    assert message.to == ["claudine@example.rw"]
+    assert message.subject == (
+        f"We have received your application: {september_intake.program.name}"
+    )
+    assert message.body.startswith("Hello Claudine,\n\n")
+    assert f"Thank you for applying to {september_intake.program.name}, September 2027" in (
+        message.body
+    )
+    assert "You asked for a funded place from HEC–Alibaba Joint Scholarship." in message.body
+    assert "http://127.0.0.1:8000/accounts/claim/" in message.body
+    assert "&#x27;" not in message.body and "&amp;" not in message.body
+
+
+def test_the_confirmation_is_in_the_language_of_the_application(
+    september_intake, django_capture_on_commit_callbacks
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(apply_url(september_intake), application())
+    (message,) = mail.outbox
+    assert message.subject.startswith("Nous avons bien reçu votre candidature")
+    assert message.body.startswith("Bonjour Claudine,")
+
+
+def test_a_bot_and_a_refusal_send_no_email(
+    client, september_intake, django_capture_on_commit_callbacks
+):
+    known = StudentFactory(email="claudine@example.rw")
+    EnrollmentFactory(student=known, intake=september_intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(apply_url(september_intake), application(website="spam"))
+        client.post(apply_url(september_intake), application())
+    assert mail.outbox == []
+
+
+def test_each_decision_is_emailed_in_every_language(
+    september_intake, joint_scholarship, django_capture_on_commit_callbacks
+):
+    student = StudentFactory(first_name="Olivier", email="olivier@example.rw")
+    enrollment = EnrollmentFactory(
+        student=student, intake=september_intake, funding_source=joint_scholarship
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrollment_set_status(enrollment=enrollment, status=Status.OFFERED)
+    (message,) = mail.outbox
+    assert message.to == ["olivier@example.rw"]
+    program = september_intake.program.name
+    assert message.subject == f"Your application to {program}: Offered"
+    body = message.body
+    assert "is now: Offered." in body
+    assert "Your place is funded by HEC–Alibaba Joint Scholarship." in body
+    assert "Bonjour Olivier," in body  # French
+    assert "Muraho Olivier," in body  # Kinyarwanda
+    assert body.index("Hello Olivier") < body.index("Bonjour Olivier") < body.index("Muraho")
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        Status.WAITLISTED,
+        Status.ENROLLED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+        Status.DEFERRED,
+        Status.COMPLETED,
+    ],
+)
+def test_every_later_status_change_is_emailed(
+    september_intake, django_capture_on_commit_callbacks, status
+):
+    enrollment = EnrollmentFactory(intake=september_intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrollment_set_status(enrollment=enrollment, status=status)
+    (message,) = mail.outbox
+    assert message.subject.endswith(f": {Status(status).label}")
+
+
+def test_no_email_when_the_status_does_not_change_or_is_refused(
+    september_intake, joint_scholarship, fill, django_capture_on_commit_callbacks
+):
+    enrollment = EnrollmentFactory(intake=september_intake)
+    fill(september_intake, 22)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrollment_update(enrollment=enrollment, notes="Called on Monday")
+        with pytest.raises(services.ValidationError):
+            services.enrollment_set_status(enrollment=enrollment, status=Status.OFFERED)
+    assert mail.outbox == []
+
+
+def test_an_erased_student_is_never_emailed(september_intake, django_capture_on_commit_callbacks):
+    enrollment = EnrollmentFactory(intake=september_intake)
+    Student.objects.filter(pk=enrollment.student_id).update(erased_at=timezone.now())
+    enrollment.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrollment_set_status(enrollment=enrollment, status=Status.REJECTED)
+    assert mail.outbox == []
+
+
+def test_emails_can_be_suppressed_for_bulk_loading(
+    september_intake, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), emails.suppressed():
+        services.enrollment_create(student=StudentFactory(), intake=september_intake)
+    assert mail.outbox == []
