@@ -145,7 +145,7 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if not public_intake.applications_are_open:
         return render(request, "programs/intake_apply.html", context)
 
-    form = ApplicationForm(request.POST or None, intake=intake)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, intake=intake)
     if request.method == "POST":
         if form.is_bot:
             # Look like a success, so the bot learns nothing; record and send nothing.
@@ -232,7 +232,7 @@ def _student_for_claim(token: str) -> Student | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_claim(request: HttpRequest) -> HttpResponse:
     """Ask for a link to create an account. The answer never says whether the address is known."""
-    form = ClaimForm(request.POST or None)
+    form = ClaimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if _over_rate_limit(request, "claim", CLAIM_RATE_LIMIT):
             return _rate_limited(request)
@@ -268,7 +268,7 @@ def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
             "programs/account_claim_confirm.html",
             {"invalid": student is None, "valid_days": CLAIM_LINK_DAYS},
         )
-    form = ClaimAccountForm(request.POST or None, email=student.email)
+    form = ClaimAccountForm(request.POST if request.method == "POST" else None, email=student.email)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Lock the record so the same link used twice at once makes one account.

@@ -82,3 +82,9 @@ def other_student(db):
     return StudentFactory(
         first_name="Eric", last_name="Habimana", user=UserFactory(username="eric")
     )
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """A cheap hasher for tests that make many accounts (the real one takes ~0.3 s a hash)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
