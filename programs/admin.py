@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_exports import EnrollmentExportMixin, IntakeImportMixin, export_enrollments_csv
 from .forms_admin import (
     EnrollmentAdminForm,
     EnrollmentInlineFormSet,
@@ -143,7 +144,7 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(SimpleHistoryAdmin):
+class IntakeAdmin(IntakeImportMixin, SimpleHistoryAdmin):
     form = IntakeAdminForm
     list_display = [
         "name",
@@ -506,7 +507,7 @@ def _status_action(status: str, label: str):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SimpleHistoryAdmin):
+class EnrollmentAdmin(EnrollmentExportMixin, SimpleHistoryAdmin):
     form = EnrollmentAdminForm
     list_display = [
         "student",
@@ -536,6 +537,7 @@ class EnrollmentAdmin(SimpleHistoryAdmin):
         _status_action(Enrollment.Status.REJECTED, "Reject"),
         _status_action(Enrollment.Status.WITHDRAWN, "Record a withdrawal"),
         _status_action(Enrollment.Status.DEFERRED, "Record a deferral"),
+        export_enrollments_csv,
     ]
 
     @admin.display(description="email", ordering="student__email")

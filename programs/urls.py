@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "programs"
 
@@ -22,4 +22,9 @@ urlpatterns = [
         views.account_claim_confirm,
         name="account-claim-confirm",
     ),
+    # Staff pages (programs/views_staff.py).
+    path("staff/enrollments.csv", views_staff.enrollment_export, name="enrollment-export"),
+    path("staff/funder-report/", views_staff.funder_report, name="funder-report"),
+    path("staff/funder-report.csv", views_staff.funder_report_csv, name="funder-report-csv"),
+    path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),
 ]

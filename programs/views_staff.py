@@ -1,0 +1,213 @@
+"""Staff pages outside the admin's model pages: exports, the funder report, intake dashboards.
+
+They look like the admin (they extend admin/base_site.html with the admin site's context), as
+staff reach them from there. Who may see what (docs/exports.md):
+- enrollment export, funder report and its CSV: the permission programs.export_enrollment
+  (the "Programme managers" group), because they carry personal data out of the tracker;
+- intake dashboard: staff with programs.view_intake (counts only, no names).
+Anonymous visitors are sent to the login page; signed-in users without the right get 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import exports, reports
+from .models import Enrollment, ExportLog, FundingSource, Intake
+
+EXPORT_PERMISSION = "programs.export_enrollment"
+
+
+def staff_permission_required(perm: str) -> Callable:
+    """Signed-in staff with `perm` only; others get 403 (use under login_required)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not (request.user.is_staff and request.user.has_perm(perm)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _admin_context(request: HttpRequest, **context) -> dict:
+    return {**admin.site.each_context(request), **context}
+
+
+def _bad_filters(request: HttpRequest, form: forms.Form, title: str) -> HttpResponse:
+    return render(
+        request,
+        "programs/staff/filters_invalid.html",
+        _admin_context(request, title=title, form=form),
+        status=400,
+    )
+
+
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def enrollment_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The enrollment list as CSV, filtered by ?intake=&program=&status=&funding_source=."""
+    form = exports.EnrollmentExportFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "These export filters cannot be used")
+    return exports.enrollment_export_response(
+        queryset=form.filter(Enrollment.objects.all()),
+        user=request.user,
+        filters=form.as_log(),
+        scope=form.scope(),
+    )
+
+
+class FunderReportForm(forms.Form):
+    funding_source = forms.ModelChoiceField(
+        queryset=FundingSource.objects.all(),
+        required=False,
+        empty_label="All funding sources",
+        error_messages={"invalid_choice": "There is no funding source with the id given."},
+    )
+    intake = forms.ModelChoiceField(
+        queryset=Intake.objects.select_related("program"),
+        required=False,
+        empty_label="All intakes",
+        error_messages={"invalid_choice": "There is no intake with the id given."},
+    )
+    audience = forms.ChoiceField(
+        choices=[("staff", "Staff (with emails)"), ("funder", "Funders (names only)")],
+        required=False,
+    )
+
+    def scope(self) -> list[str]:
+        data = self.cleaned_data
+        parts = []
+        if data["funding_source"]:
+            parts.append(data["funding_source"].name)
+        if data["intake"]:
+            parts += [data["intake"].program.slug, data["intake"].name]
+        return parts
+
+    def as_log(self) -> dict:
+        data = self.cleaned_data
+        log: dict = {"via": "funder report"}
+        for name in ("funding_source", "intake"):
+            if data[name]:
+                log[name] = {"id": data[name].pk, "name": str(data[name])}
+        return log
+
+
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def funder_report(request: HttpRequest) -> HttpResponse:
+    """Funded places per source and intake; ?audience=funder gives the shareable version."""
+    form = FunderReportForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "This funder report cannot be made")
+    data = form.cleaned_data
+    for_funders = data["audience"] == "funder"
+    context = {
+        "title": "Funder report",
+        "form": form,
+        "sources": reports.funder_report(
+            funding_source=data["funding_source"], intake=data["intake"]
+        ),
+        "for_funders": for_funders,
+        "query": request.GET.urlencode(),
+    }
+    if for_funders:
+        # A page to print or save as PDF for funders: names only, no admin around it.
+        return render(request, "programs/staff/funder_report_funders.html", context)
+    return render(request, "programs/staff/funder_report.html", _admin_context(request, **context))
+
+
+FUNDER_REPORT_COLUMNS = [
+    "Funding source",
+    "Programme",
+    "Intake",
+    "Intake start date",
+    "Funded places",
+    "Places filled",
+    "Places left",
+    "Cost per place",
+    "Currency",
+    "Committed total",
+    "Co-funder",
+    "Share",
+    "Committed by co-funder",
+    "Funded students",
+]
+
+
+def _funder_report_rows(sources: list[reports.SourceReport]):
+    """One row per funding source, intake and co-funder (one row when there is no co-funder)."""
+    for report in sources:
+        for line in report.lines:
+            common = [
+                report.source.name,
+                line.intake.program.name,
+                line.intake.name,
+                line.intake.start_date.isoformat(),
+                line.places,
+                line.filled,
+                line.left,
+                f"{line.cost_per_place:f}" if line.cost_per_place is not None else "",
+                line.currency if line.cost_per_place is not None else "",
+                f"{line.committed_total:f}" if line.committed_total is not None else "",
+            ]
+            names = "; ".join(student.name for student in line.students)
+            for co_funder in line.co_funders or [None]:
+                if co_funder is None:
+                    yield [*common, "", "", "", names]
+                    continue
+                amount = f"{co_funder.amount:f}" if co_funder.amount is not None else ""
+                yield [*common, co_funder.name, co_funder.share_text, amount, names]
+
+
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def funder_report_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The funder report as CSV, for funders: numbers and the funded students' names only."""
+    form = FunderReportForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "This funder report cannot be made")
+    data = form.cleaned_data
+    sources = reports.funder_report(funding_source=data["funding_source"], intake=data["intake"])
+    return exports.csv_response(
+        header=FUNDER_REPORT_COLUMNS,
+        rows=_funder_report_rows(sources),
+        filename=exports.export_filename("funder-report", *(form.scope() or ["all"])),
+        user=request.user,
+        kind=ExportLog.Kind.FUNDER_REPORT,
+        filters=form.as_log(),
+    )
+
+
+@require_safe
+@login_required
+@staff_permission_required("programs.view_intake")
+def intake_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = get_object_or_404(Intake.objects.select_related("program"), pk=pk)
+    user = request.user
+    context = _admin_context(
+        request,
+        title=f"Dashboard: {intake}",
+        intake=intake,
+        dashboard=reports.intake_dashboard(intake),
+        can_export=user.has_perm(EXPORT_PERMISSION),
+        can_import=user.has_perms(["programs.add_student", "programs.add_enrollment"]),
+        can_change_intake=user.has_perm("programs.change_intake"),
+    )
+    return render(request, "programs/staff/intake_dashboard.html", context)
