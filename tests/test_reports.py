@@ -1,0 +1,268 @@
+"""The funder report on the demo data: the numbers staff and funders read, and who may read them."""
+
+import csv
+import io
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from programs import reports
+from programs.models import Enrollment, ExportLog, FundingSource, Intake
+
+from .factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REPORT_URL = reverse("programs:funder-report")
+CSV_URL = reverse("programs:funder-report-csv")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module inside a transaction rolled back at its end.
+
+    Each test's own transaction nests inside (a savepoint), so tests may change the data.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--no-staff", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    return None
+
+
+@pytest.fixture
+def september(demo):
+    return Intake.objects.get(name="September 2027")
+
+
+@pytest.fixture
+def scholarship(demo):
+    return FundingSource.objects.get(name="HEC–Alibaba Joint Scholarship")
+
+
+@pytest.fixture
+def manager(db):
+    user = UserFactory(username="manager", is_staff=True)
+    user.groups.add(Group.objects.get(name="Programme managers"))
+    return user
+
+
+@pytest.fixture
+def viewer(db):
+    user = UserFactory(username="viewer", is_staff=True)
+    user.groups.add(Group.objects.get(name="Viewers"))
+    return user
+
+
+def _line(report: reports.SourceReport, intake_name: str) -> reports.IntakeLine:
+    (line,) = [line for line in report.lines if line.intake.name == intake_name]
+    return line
+
+
+# --- the numbers ---------------------------------------------------------------------------
+
+
+def test_the_demo_intake_has_14_of_its_20_jointly_funded_places_filled(september, scholarship):
+    (report,) = reports.funder_report(funding_source=scholarship)
+
+    line = _line(report, "September 2027")
+    assert (line.places, line.filled, line.left) == (20, 14, 6)
+    assert [(s.partner.short_name, s.share_percent) for s in report.shares] == [
+        ("HEC", None),
+        ("Alibaba", None),
+    ]
+    assert not report.shares_given
+    # No cost per place is recorded for the scholarship: no amounts at all.
+    assert line.committed_total is None
+    assert [(c.name, c.share_text, c.amount) for c in line.co_funders] == [
+        ("HEC", "share not given", None),
+        ("Alibaba", "share not given", None),
+    ]
+    assert len(line.students) == 14
+    assert {s.status for s in line.students} == {"enrolled", "offered"}
+
+
+def test_the_demo_intake_reports_both_of_its_funding_sources(september):
+    numbers = {
+        r.source.name: (r.places, r.filled, r.left) for r in reports.funder_report(intake=september)
+    }
+
+    assert numbers == {"HEC–Alibaba Joint Scholarship": (20, 14, 6), "Self-funded": (2, 1, 1)}
+
+
+def test_unknown_shares_give_the_total_only(scholarship, september):
+    scholarship.cost_per_place = Decimal("3000000")
+    scholarship.currency = "RWF"
+    scholarship.save()
+
+    (report,) = reports.funder_report(funding_source=scholarship, intake=september)
+
+    line = report.lines[0]
+    assert line.committed_total == Decimal("42000000.00")  # 14 filled x 3,000,000
+    assert [c.amount for c in line.co_funders] == [None, None]
+
+
+def test_known_shares_split_the_commitment(demo):
+    grant = FundingSource.objects.get(name="eFounders Fellowship Grant")
+
+    (report,) = reports.funder_report(funding_source=grant)
+
+    past = _line(report, "2025 cohort")
+    assert (past.places, past.filled, past.left) == (20, 18, 2)
+    assert past.committed_total == Decimal("81000.00")  # 18 x 4,500 USD
+    assert [(c.name, c.share_text, c.amount) for c in past.co_funders] == [
+        ("ABS", "60%", Decimal("48600.00")),
+        ("UNCTAD", "40%", Decimal("32400.00")),
+    ]
+    upcoming = _line(report, "2027 cohort")
+    assert (upcoming.filled, upcoming.committed_total) == (0, Decimal("0.00"))
+    assert [(c.name, c.amount) for c in report.co_funder_totals] == [
+        ("ABS", Decimal("48600.00")),
+        ("UNCTAD", Decimal("32400.00")),
+    ]
+
+
+def test_only_seat_holding_enrollments_fill_a_funded_place(september, scholarship):
+    """The 4 applicants and 2 waitlisted who asked for the scholarship hold no place."""
+    asked = september.enrollments.filter(funding_source=scholarship).count()
+
+    (report,) = reports.funder_report(funding_source=scholarship, intake=september)
+
+    assert asked == 20
+    assert report.lines[0].filled == 14
+
+
+def test_the_report_makes_five_queries_however_many_sources(demo, django_assert_num_queries):
+    # 1 intake fundings, 2 filled counts, 3 funded students, 4 sources, 5 their co-funders
+    with django_assert_num_queries(5):
+        sources = reports.funder_report()
+
+    assert len(sources) == 3
+
+
+# --- the staff page ------------------------------------------------------------------------
+
+
+def test_managers_read_the_report_with_emails(client, manager, september, scholarship):
+    client.force_login(manager)
+
+    response = client.get(REPORT_URL, {"funding_source": scholarship.pk})
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "HEC (share not given); Alibaba (share not given)." in page
+    assert "14 of 20 funded places filled (6 left)." in page
+    student = september.enrollments.filter(funding_source=scholarship, status="enrolled").first()
+    assert student.student.email in page
+
+
+def test_the_funders_version_names_students_and_nothing_more(
+    client, manager, september, scholarship
+):
+    client.force_login(manager)
+
+    response = client.get(REPORT_URL, {"funding_source": scholarship.pk, "audience": "funder"})
+
+    page = response.content.decode()
+    funded = september.enrollments.seat_holding().filter(funding_source=scholarship)
+    others = september.enrollments.exclude(pk__in=funded)
+    for enrollment in funded.select_related("student"):
+        assert enrollment.student.full_name in page
+    for enrollment in september.enrollments.select_related("student"):
+        assert enrollment.student.email not in page
+        assert enrollment.student.phone not in page
+    for enrollment in others.select_related("student"):
+        assert enrollment.student.full_name not in page
+    assert "@" not in page
+    assert "14 funded students" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("viewer", HTTPStatus.FORBIDDEN), ("manager", HTTPStatus.OK), ("superuser", HTTPStatus.OK)],
+)
+def test_who_may_read_the_report(client, db, request, role, status):
+    user = StaffFactory(username="root") if role == "superuser" else request.getfixturevalue(role)
+    client.force_login(user)
+
+    assert client.get(REPORT_URL).status_code == status
+    assert client.get(CSV_URL).status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    response = client.get(REPORT_URL)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert "next=" in response.url
+
+
+def test_a_bad_filter_is_a_400(client, manager):
+    client.force_login(manager)
+
+    response = client.get(REPORT_URL, {"funding_source": "HEC"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "There is no funding source with the id given." in response.content.decode()
+
+
+# --- the CSV -------------------------------------------------------------------------------
+
+
+def test_the_csv_for_funders_has_the_numbers_and_names_only(client, manager, september, demo):
+    client.force_login(manager)
+
+    response = client.get(CSV_URL, {"intake": september.pk})
+
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body[3:].decode("utf-8"))))
+    numbers = [
+        (r["Funding source"], r["Co-funder"], r["Share"], r["Funded places"], r["Places filled"],
+         r["Places left"])
+        for r in rows
+    ]  # fmt: skip
+    assert numbers == [
+        ("HEC–Alibaba Joint Scholarship", "HEC", "share not given", "20", "14", "6"),
+        ("HEC–Alibaba Joint Scholarship", "Alibaba", "share not given", "20", "14", "6"),
+        ("Self-funded", "", "", "2", "1", "1"),
+    ]
+    assert len(rows[0]["Funded students"].split("; ")) == 14
+    assert "@" not in body.decode("utf-8")
+    assert response["Cache-Control"] == "no-store"
+    assert (
+        "funder-report-international-business-cross-border-ecommerce-september-2027-"
+        in (response["Content-Disposition"])
+    )
+    log = ExportLog.objects.get()
+    assert (log.kind, log.user, log.row_count) == (ExportLog.Kind.FUNDER_REPORT, manager, 3)
+    assert log.filters == {
+        "via": "funder report",
+        "intake": {"id": september.pk, "name": str(september)},
+    }
+
+
+def test_the_csv_escapes_formula_like_names(client, manager, september, scholarship):
+    enrollment = (
+        Enrollment.objects.seat_holding().filter(intake=september, funding_source=scholarship)
+    ).first()
+    enrollment.student.first_name = "=HYPERLINK(x)"
+    enrollment.student.last_name = "Aaron"  # first in the names cell
+    enrollment.student.save()
+    scholarship.name = "+Scholarship"
+    scholarship.save()
+    client.force_login(manager)
+
+    body = b"".join(client.get(CSV_URL, {"funding_source": scholarship.pk}).streaming_content)
+
+    rows = list(csv.reader(io.StringIO(body[3:].decode("utf-8"))))
+    assert {row[0] for row in rows[1:]} == {"'+Scholarship"}
+    assert rows[1][-1].startswith("'=HYPERLINK(x) Aaron; ")
