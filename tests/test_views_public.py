@@ -119,6 +119,7 @@ def test_program_page_counts_seats_and_funded_places_per_source(
     content = response.content.decode()
     assert "seats left of 22" in content
     assert "funded places left of 20" in content
+    assert "6 of 20 left" in content
 
 
 def test_program_page_lists_upcoming_intakes_only(client, degree):
