@@ -294,13 +294,17 @@ def intake_dashboard(intake: Intake) -> IntakeDashboard:
     reserved = sum(f.places for f in fundings)
     open_seats = max(capacity - reserved, 0)
     unfunded_held = held_by_source[None]
-    unfunded = Bar(
-        "Without a funding source",
-        unfunded_held,
-        open_seats,
-        f"{unfunded_held} of the {open_seats} seats not reserved for a funding source taken "
-        "by students without one.",
-    )
+    if open_seats == 0 and unfunded_held == 0:
+        unfunded_text = (
+            f"All {capacity} seats are reserved for funding sources; nobody holds a seat "
+            "without one."
+        )
+    else:
+        unfunded_text = (
+            f"{unfunded_held} of the {open_seats} seats not reserved for a funding source "
+            "are taken by students without one."
+        )
+    unfunded = Bar("Without a funding source", unfunded_held, open_seats, unfunded_text)
     total = sum(counts.values())
     statuses = [
         Bar(

@@ -36,6 +36,9 @@ def test_the_demo_intake_counts(september, django_assert_num_queries):
         ("Self-funded", 1, 2),
     ]
     assert (dashboard.unfunded.value, dashboard.unfunded.total) == (0, 0)
+    assert dashboard.unfunded.text == (
+        "All 22 seats are reserved for funding sources; nobody holds a seat without one."
+    )
     assert {bar.label: bar.value for bar in dashboard.statuses if bar.value} == {
         "Applied": 6,
         "Waitlisted": 2,

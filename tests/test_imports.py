@@ -438,6 +438,7 @@ def test_the_admin_shows_the_reasons_and_offers_no_confirmation(client, manager,
 
     page = response.content.decode()
     assert "27 new student(s), 0 existing student(s), 3 row(s) refused" in page
+    assert "Row 13 (applicant12@example.rw): Country: “Wakanda” is not a country" in page
     assert "“not-an-email” is not a valid email address." in page
     assert "“Wakanda” is not a country we know." in page
     assert "is already on row 4 of this file" in page
