@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tracker.security import client_ip
+
 from . import emails, public, services
 from .forms import PRIVACY_NOTICE, ApplicationForm, ClaimAccountForm, ClaimForm
 from .models import Enrollment, Student
@@ -43,18 +45,16 @@ PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth",
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def _over_rate_limit(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
     """Count one more attempt from this address; True once it is over `limit` in the window.
 
-    Uses the default cache: with the per-process memory cache each server process counts on
-    its own, which is enough to stop a script from flooding the form.
+    The address is the one sign-in throttling uses (REMOTE_ADDR, or X-Forwarded-For behind
+    DJANGO_TRUSTED_PROXY_COUNT trusted proxies). The count lives in the default cache: with
+    the per-process memory cache each server process counts on its own, which is enough to
+    stop a script from flooding the form.
     """
     allowed, window = limit
-    key = f"rate:{scope}:{_client_ip(request)}"
+    key = f"rate:{scope}:{client_ip(request) or 'unknown'}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
