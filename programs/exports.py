@@ -131,10 +131,6 @@ def csv_chunks(
             on_done(count)
 
 
-def _local_date(value) -> str:
-    return timezone.localtime(value).date().isoformat() if value else ""
-
-
 def co_funders_by_source() -> dict[int, str]:
     """Each funding source's co-funders as text, e.g. "ABS 60%; UNCTAD 40%". One query.
 
@@ -160,6 +156,7 @@ def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[list[Any]]:
     Two queries whatever the number of rows: the co-funders, then the rows (read in chunks).
     """
     co_funders = co_funders_by_source()
+    tz = timezone.get_current_timezone()  # once: looking it up costs more than the conversion
     values = (
         Enrollment.objects.filter(pk__in=queryset.values("pk"))
         .order_by(*EXPORT_ORDERING)
@@ -194,10 +191,10 @@ def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[list[Any]]:
             intake,
             start_date.isoformat() if start_date else "",
             status,
-            _local_date(status_changed_at),
+            status_changed_at.astimezone(tz).date().isoformat(),
             source_name or "",
             co_funders.get(source_id, "") if source_id else "",
-            _local_date(created_at),
+            created_at.astimezone(tz).date().isoformat(),
         ]
 
 
