@@ -29,8 +29,9 @@ serve: setup ## A production-like stack: gunicorn, whitenoise, DEBUG off (see do
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-False} \
+	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-False} \
 	  sh -c '$(PY) manage.py collectstatic --noinput -v0 && \
-	         $(VENV)/bin/gunicorn tracker.wsgi --bind 127.0.0.1:8000 --workers $${WEB_CONCURRENCY:-4}'
+	         $(VENV)/bin/gunicorn tracker.wsgi --bind 127.0.0.1:$${PORT:-8000} --workers $${WEB_CONCURRENCY:-4}'
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -196,13 +196,15 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Content-Security-Policy (django-csp 4) -----------------------------------------------------
-# Scripts only from our own static files: no inline script, no eval. Styles allow 'unsafe-inline'
-# because the Django admin and its widgets (select2, calendar, collapse) set style attributes.
+# Scripts and style sheets only from our own static files: no inline script, no eval, no <style>.
+# Style *attributes* are allowed (style-src-attr): django-simple-history's history page has one.
+# Checked in headless Chromium on every admin page, widgets open (docs/deploy.md).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
