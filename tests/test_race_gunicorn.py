@@ -100,6 +100,9 @@ class Server:
                     f"--bind=127.0.0.1:{self.port}",
                     f"--workers={WORKERS}",
                     f"--timeout={TIMEOUT}",
+                    # The default control socket is one per user: a second gunicorn (make
+                    # serve, a parallel test run) would take it over.
+                    "--no-control-socket",
                 ],
                 cwd=BASE_DIR,
                 env=self.env,
