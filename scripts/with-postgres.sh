@@ -25,7 +25,12 @@ unavailable() {
         log "PostgreSQL server not available ($1); failing because CI=true"
         exit 1
     fi
-    log "PostgreSQL server not available ($1); skipping the PostgreSQL run"
+    log "------------------------------------------------------------------------------"
+    log "SKIPPED: the PostgreSQL run ($1)."
+    log "Only SQLite was tested. To test on PostgreSQL too, install the server"
+    log "(Debian/Ubuntu: sudo apt-get install postgresql) or run this as root, which"
+    log "installs it. CI sets CI=true, which turns this skip into a failure."
+    log "------------------------------------------------------------------------------"
     exit 0
 }
 
