@@ -54,5 +54,8 @@ test: setup lint migrations-check ## Lint, migrations check, the suite on SQLite
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+bench: setup ## SQLite and PostgreSQL, 10k and 100k students: writes docs/performance.md (~15 min)
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
