@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -23,6 +24,7 @@ from .forms_admin import (
     IntakeAdminForm,
     IntakeFundingAdminForm,
     IntakeInlineFormSet,
+    SafeAutocompleteSelect,
 )
 from .models import (
     Enrollment,
@@ -65,6 +67,18 @@ def _funding_summary(intake: Intake):
     )
 
 
+class SafeAutocompleteMixin:
+    """Autocomplete widgets that answer a hostile value with a form error, not a 500."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None) if field else None
+        inner = getattr(widget, "widget", widget)
+        if type(inner) is AutocompleteSelect:
+            inner.__class__ = SafeAutocompleteSelect
+        return field
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "website"]
@@ -87,7 +101,7 @@ class IntakeSummaryInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -129,7 +143,7 @@ class IntakeFundingInline(admin.TabularInline):
         return str(getattr(obj, "taken", "–")) if obj.pk else "–"
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Enrollment
     formset = EnrollmentInlineFormSet
     extra = 0
@@ -144,7 +158,7 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(IntakeImportMixin, SimpleHistoryAdmin):
+class IntakeAdmin(SafeAutocompleteMixin, IntakeImportMixin, SimpleHistoryAdmin):
     form = IntakeAdminForm
     list_display = [
         "name",
@@ -283,7 +297,7 @@ class IntakeAdmin(IntakeImportMixin, SimpleHistoryAdmin):
         return "upcoming" if obj.applications_open_on > today else "closed"
 
 
-class FundingShareInline(admin.TabularInline):
+class FundingShareInline(SafeAutocompleteMixin, admin.TabularInline):
     model = FundingShare
     formset = FundingShareInlineFormSet
     extra = 0
@@ -343,7 +357,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingShare)
-class FundingShareAdmin(SimpleHistoryAdmin):
+class FundingShareAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     form = FundingShareAdminForm
     list_display = ["funding_source", "partner", "share_percent"]
     list_select_related = ["funding_source", "partner"]
@@ -372,7 +386,7 @@ def _refuse(model_admin: admin.ModelAdmin, request: HttpRequest, obj, error: Val
 
 
 @admin.register(IntakeFunding)
-class IntakeFundingAdmin(SimpleHistoryAdmin):
+class IntakeFundingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     form = IntakeFundingAdminForm
     list_display = ["intake", "funding_source", "places", "places_taken"]
     list_select_related = ["intake__program", "funding_source"]
@@ -413,7 +427,7 @@ class EnrollmentCountInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "email", "country", "enrollment_count"]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["country"]
@@ -507,7 +521,7 @@ def _status_action(status: str, label: str):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(EnrollmentExportMixin, SimpleHistoryAdmin):
+class EnrollmentAdmin(SafeAutocompleteMixin, EnrollmentExportMixin, SimpleHistoryAdmin):
     form = EnrollmentAdminForm
     list_display = [
         "student",

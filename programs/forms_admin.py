@@ -83,6 +83,8 @@ class IntakeInlineFormSet(BaseInlineFormSet):
         super().clean()
         if not self.checks_intake or any(self.errors):
             return
+        if self.instance.capacity is None:
+            return  # the intake form refused the capacity and says so
         if any(sibling is not self and not sibling.is_valid() for sibling in self.siblings):
             return
         intake = self.instance
@@ -148,7 +150,27 @@ def _planned_enrollments(formset: BaseInlineFormSet):
     return plans, deleted
 
 
-class PrefetchedAutocompleteSelect(AutocompleteSelect):
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that survives a submitted value that is no key at all.
+
+    The stock widget looks the submitted value up again to show its label, and a value such as
+    "abc" for an integer key raises there (a 500) when the form comes back with its errors.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.pk
+        valid = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            if item is not None and "\x00" not in str(item):
+                valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class PrefetchedAutocompleteSelect(SafeAutocompleteSelect):
     """An autocomplete whose selected label comes from the row already loaded.
 
     The stock widget looks the selected object up again, one query per inline row.
