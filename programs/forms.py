@@ -100,7 +100,7 @@ class ApplicationForm(forms.Form):
             _("We can only handle your application if you agree to the processing of your data.")
         ),
     )
-    # A honeypot: hidden from people (CSS and aria), filled in by naive bots.
+    # A honeypot: hidden from people by CSS (display: none), filled in by naive bots.
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tracker.security import client_ip
 
 from . import emails, public, services
-from .forms import PRIVACY_NOTICE, ApplicationForm, ClaimAccountForm, ClaimForm
+from .forms import ApplicationForm, ClaimAccountForm, ClaimForm
 from .models import Enrollment, Student
 
 # Per client address: applications sent, and account links asked for, per hour. Generous,
@@ -167,7 +167,7 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, error.messages)
             else:
                 return redirect("programs:application-received", pk=intake.pk)
-    context.update(form=form, privacy_notice=PRIVACY_NOTICE)
+    context["form"] = form
     return render(request, "programs/intake_apply.html", context)
 
 

@@ -88,3 +88,16 @@ def other_student(db):
 def fast_password_hashing(settings):
     """A cheap hasher for tests that make many accounts (the real one takes ~0.3 s a hash)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def restore_default_language():
+    """Undo the language a test request activated (LocaleMiddleware leaves it on the thread).
+
+    Without this, a test that browses in French leaves later tests' service messages in French.
+    """
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
