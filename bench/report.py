@@ -72,12 +72,14 @@ def _page_rows(
         "| Page | "
         + " | ".join(f"queries {n}" for n in n_labels)
         + " | "
+        + " | ".join(f"SQL ms {n}" for n in n_labels)
+        + " | "
         + " | ".join(f"median ms {n}" for n in n_labels)
         + " | "
         + " | ".join(f"p95 ms {n}" for n in n_labels)
         + " | "
         + " | ".join(f"× minimal {n} (median / p95)" for n in n_labels)
-        + " | target | result |"
+        + " | growth | target | result |"
     )
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     verdicts: dict[str, list[bool]] = {"queries": [], "public": [], "admin": []}
@@ -112,9 +114,18 @@ def _page_rows(
         if ok is not None:
             verdicts[first["group"]].append(ok)
         query_cells = [str(q) if q is not None else "–" for q in queries]
+        sql_cells = [
+            _ms(sum(q["ms"] for q in row["sql"])) if row and row.get("sql") is not None else "–"
+            for row in rows
+        ]
         if not same:
             query_cells = [f"**{cell}**" for cell in query_cells]
         target = f"≤ {first['target']:g}×" if first.get("target") else "–"
+        # How much the page's cost relative to the minimal view grew from the smallest N to
+        # the largest: 1.0× means it does not grow with the data, whatever the machine's load.
+        growth = "–"
+        if ratios[0][0] and ratios[-1][0] and len(ratios) > 1:
+            growth = f"{ratios[-1][0] / ratios[0][0]:.2f}×"
         result = _verdict(ok) if first.get("target") else ("queries same" if same else "")
         if first.get("target") and not same:
             result += ", queries grow"
@@ -122,12 +133,14 @@ def _page_rows(
             f"| {first['label']} | "
             + " | ".join(query_cells)
             + " | "
+            + " | ".join(sql_cells)
+            + " | "
             + " | ".join(_ms(m) for m in medians)
             + " | "
             + " | ".join(_ms(p) for p in p95s)
             + " | "
             + " | ".join(f"{_x(a)} / {_x(b)}" for a, b in ratios)
-            + f" | {target} | {result} |"
+            + f" | {growth} | {target} | {result} |"
         )
     return lines, verdicts
 
@@ -157,8 +170,8 @@ def _export_rows(results: dict, backends: list[str], sizes: list[int]) -> tuple[
                     f"skipped: {export.get('skipped', 'failed')} |"
                 )
                 continue
-            baseline = run["export"].get("baseline", {})
-            ratio = export["seconds"] / baseline["seconds"] if "seconds" in baseline else None
+            baseline = export.get("baseline", {})
+            ratio = export.get("ratio")
             mem = export["memory"]
             memory.append((mem["rss_peak_kb"], mem["traced_peak_bytes"]))
             verdicts.setdefault((backend, proposed), {}).setdefault("time", []).append(
@@ -287,6 +300,8 @@ def render_generated(
             f"Latency over {' / '.join(rounds)} shuffled rounds (one request per page each). "
             "“× minimal” divides the page's median by the minimal view's median, and its p95 by "
             "the minimal view's p95; a target is met when both are within it at every N. "
+            "“growth” is the median ratio at the largest N over the one at the smallest. "
+            "“SQL ms” is the time of the page's queries in one request (the one counted). "
             "Heavy pages are timed alone, 3 times (their p95 is the slowest of the 3).",
             "",
             *lines,
@@ -357,7 +372,9 @@ def render_generated(
     out += [
         "The command-line baseline selects the same 15 columns with the same joins, co-funder "
         "text and order in one SQL statement and writes CSV to a pipe (process start "
-        "included). Peak RSS is the high-water mark of a fresh process during one export "
+        "included). The export and the tool run in alternation, 5 times each; the ratio is the "
+        "median of the 5 pairs' ratios, the times are medians. Peak RSS is the high-water "
+        "mark of a fresh process during one export "
         "(Django loaded and warmed up first, peak reset just before); the Python heap peak is "
         "tracemalloc's during a second run.",
         "",

@@ -50,8 +50,9 @@ SIZES = [10_000, 100_000]
 BACKENDS = ["sqlite", "postgresql"]
 # Seconds of shuffled requests per backend and size; rounds are clamped to these bounds.
 LATENCY_BUDGET = 30.0
-MIN_ROUNDS, MIN_ROUNDS_SLOW, MAX_ROUNDS = 30, 12, 400
-EXPORT_RUNS = 3
+MIN_ROUNDS, MIN_ROUNDS_SLOW, MAX_ROUNDS = 30, 8, 400
+EXPORT_RUNS, EXPORT_RUNS_LARGE = 5, 3
+HEAVY_RUNS = 3
 
 PUBLIC_TARGET = 3.0
 ADMIN_TARGET = 6.0
@@ -327,7 +328,7 @@ def warm_and_capture(client, page: Page, url: str, ctx: Context) -> tuple[int, i
 
 def time_few(client, url: str) -> dict:
     times = []
-    for _ in range(EXPORT_RUNS):
+    for _ in range(HEAVY_RUNS):
         started = time.perf_counter()
         fetch(client, url)
         times.append((time.perf_counter() - started) * 1000)
@@ -355,7 +356,7 @@ def latencies(pages: list[tuple[Page, str]], by_user: dict) -> tuple[dict, int]:
             samples[page.key].append((time.perf_counter() - t0) * 1000)
         return time.perf_counter() - started
 
-    for _ in range(3):  # warm-up: caches, template loading, connections
+    for _ in range(2):  # warm-up: caches, template loading, connections
         round_time = one_round()
     for values in samples.values():
         values.clear()
@@ -425,33 +426,62 @@ def export_baseline_sql(vendor: str) -> str:
     """
 
 
-def export_baseline(vendor: str) -> dict:
-    """Time the command-line tool writing the same CSV to a pipe."""
+def export_baseline_command(vendor: str) -> tuple[list[str], str] | str:
+    """The command-line tool writing the same CSV to a pipe, or why there is none."""
     from django.db import connection
 
     sql = " ".join(export_baseline_sql(vendor).split())
     if vendor == "sqlite":
         tool = shutil.which("sqlite3")
         if not tool:
-            return {"skipped": "no sqlite3 command-line tool"}
-        command = [tool, "-csv", "-header", str(connection.settings_dict["NAME"]), sql]
+            return "no sqlite3 command-line tool"
         name = "sqlite3 -csv -header"
-    else:
-        tool = shutil.which("psql") or next(
-            iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), reverse=True)), None
-        )
-        if not tool:
-            return {"skipped": "no psql"}
-        url = os.environ["DATABASE_URL"]
-        command = [str(tool), url, "-X", "-q", "-c", f"\\copy ({sql}) TO STDOUT WITH CSV HEADER"]
-        name = "psql \\copy (SELECT ...) TO STDOUT WITH CSV HEADER"
-    times, lines, size = [], 0, 0
-    for _ in range(EXPORT_RUNS):
+        return [tool, "-csv", "-header", str(connection.settings_dict["NAME"]), sql], name
+    tool = shutil.which("psql") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/psql"), reverse=True)), None
+    )
+    if not tool:
+        return "no psql"
+    url = os.environ["DATABASE_URL"]
+    name = "psql \\copy (SELECT ...) TO STDOUT WITH CSV HEADER"
+    return [str(tool), url, "-X", "-q", "-c", f"\\copy ({sql}) TO STDOUT WITH CSV HEADER"], name
+
+
+def export_against_baseline(client, url: str, vendor: str, runs: int) -> tuple[dict, dict]:
+    """Time the export and the command-line tool in alternation, `runs` times each, so that
+    both meet the same load; the ratio is the median of the pairs' ratios."""
+    command = export_baseline_command(vendor)
+    django_times, tool_times, lines, size = [], [], 0, 0
+    for _ in range(runs):
         started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, check=True)
-        times.append(time.perf_counter() - started)
+        fetch(client, url)
+        django_times.append(time.perf_counter() - started)
+        if isinstance(command, str):
+            continue
+        started = time.perf_counter()
+        result = subprocess.run(command[0], capture_output=True, check=True)
+        tool_times.append(time.perf_counter() - started)
         lines, size = result.stdout.count(b"\n"), len(result.stdout)
-    return {"tool": name, "seconds": statistics.median(times), "rows": lines - 1, "bytes": size}
+    export = {
+        "seconds": statistics.median(django_times),
+        "latency_ms": {
+            "median": statistics.median(django_times) * 1000,
+            "p95": max(django_times) * 1000,
+            "samples": len(django_times),
+        },
+    }
+    if isinstance(command, str):
+        return export, {"skipped": command}
+    export["ratio"] = statistics.median(
+        d / t for d, t in zip(django_times, tool_times, strict=True)
+    )
+    baseline = {
+        "tool": command[1],
+        "seconds": statistics.median(tool_times),
+        "rows": lines - 1,
+        "bytes": size,
+    }
+    return export, baseline
 
 
 def export_memory(url: str, n: int, proposed: bool) -> dict:
@@ -533,6 +563,8 @@ def measure_export(ctx: Context, by_user: dict, n: int, proposed: bool) -> tuple
     """The export of all rows: queries, wall time, memory; the CSV's digest to compare."""
     import hashlib
 
+    from django.db import connection
+
     from programs.models import ExportLog
 
     export = {**asdict(EXPORT), "url": url_for(EXPORT, ctx)}
@@ -544,8 +576,9 @@ def measure_export(ctx: Context, by_user: dict, n: int, proposed: bool) -> tuple
     export.update(status=status, bytes=size, queries=len(queries), sql=queries)
     response = staff.get(export["url"])
     export["sha256"] = hashlib.sha256(b"".join(response.streaming_content)).hexdigest()
-    export["latency_ms"] = time_few(staff, export["url"])
-    export["seconds"] = export["latency_ms"]["median"] / 1000
+    runs = EXPORT_RUNS if n <= 10_000 else EXPORT_RUNS_LARGE
+    timing, baseline = export_against_baseline(staff, export["url"], connection.vendor, runs)
+    export.update(timing, baseline=baseline)
     export["rows"] = ExportLog.objects.order_by("-pk").values_list("row_count", flat=True)[0]
     export["memory"] = export_memory(export["url"], n, proposed)
     return export, [{**q, "page": EXPORT.label} for q in queries]
@@ -593,8 +626,6 @@ def measure(args: argparse.Namespace) -> int:
     phase = measure_pages(ctx, by_user)
     print("bench: export", flush=True)
     export, export_queries = measure_export(ctx, by_user, n, proposed=False)
-    if export.get("url"):
-        export["baseline"] = export_baseline(vendor)
     queries = phase.pop("queries") + export_queries
     result.update(phase, export=export)
     result["heaviest"] = heaviest_queries(queries, vendor, args.plans)
