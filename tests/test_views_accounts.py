@@ -375,3 +375,8 @@ def test_an_applicant_signs_up_then_sees_a_staff_decision(
     services.enrollment_set_status(enrollment=enrollment, status=Status.OFFERED, by=staff)
     content = client.get(my_application(enrollment)).content.decode()
     assert "You are offered a place." in content
+
+
+def test_a_huge_application_number_is_404_not_a_server_error(owner):
+    url = reverse("programs:my-application", args=[int("9" * 30)])
+    assert signed_in(owner.user).get(url).status_code == HTTPStatus.NOT_FOUND

@@ -432,3 +432,15 @@ def test_emails_can_be_suppressed_for_bulk_loading(
     with django_capture_on_commit_callbacks(execute=True), emails.suppressed():
         services.enrollment_create(student=StudentFactory(), intake=september_intake)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "-1", "1e309", "\x00", "1.5", "☃"])
+def test_hostile_values_are_refused_never_a_server_error(client, september_intake, value):
+    url = apply_url(september_intake)
+    for field in ("funding_source", "country", "date_of_birth", "phone", "email"):
+        response = client.post(url, application(**{field: value}))
+        assert response.status_code == HTTPStatus.OK, (field, value)
+        assert field in response.context["form"].errors
+    assert not Enrollment.objects.exists()
+    huge = reverse("programs:intake-apply", args=[int("9" * 30)])
+    assert client.get(huge).status_code == HTTPStatus.NOT_FOUND
