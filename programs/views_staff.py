@@ -127,8 +127,19 @@ def funder_report(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     if for_funders:
-        # A page to print or save as PDF for funders: names only, no admin around it.
-        return render(request, "programs/staff/funder_report_funders.html", context)
+        # A page to print or save as PDF for funders: names only, no admin around it. It is
+        # made to leave the tracker, so it is logged like the CSV (row count: names shown).
+        names = sum(len(line.students) for report in context["sources"] for line in report.lines)
+        ExportLog.objects.create(
+            user=request.user,
+            username=request.user.get_username(),
+            kind=ExportLog.Kind.FUNDER_REPORT,
+            filters={**form.as_log(), "via": "funders' version (page)"},
+            row_count=names,
+        )
+        response = render(request, "programs/staff/funder_report_funders.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "programs/staff/funder_report.html", _admin_context(request, **context))
 
 

@@ -163,6 +163,7 @@ def test_managers_read_the_report_with_emails(client, manager, september, schola
     assert "14 of 20 funded places filled (6 left)." in page
     student = september.enrollments.filter(funding_source=scholarship, status="enrolled").first()
     assert student.student.email in page
+    assert not ExportLog.objects.exists()  # the staff page stays in the tracker
 
 
 def test_the_funders_version_names_students_and_nothing_more(
@@ -184,6 +185,13 @@ def test_the_funders_version_names_students_and_nothing_more(
         assert enrollment.student.full_name not in page
     assert "@" not in page
     assert "14 funded students" in page
+    # Made to be sent out, so it is on record like the CSV.
+    log = ExportLog.objects.get()
+    assert (log.kind, log.user, log.row_count) == (ExportLog.Kind.FUNDER_REPORT, manager, 14)
+    assert log.filters == {
+        "via": "funders' version (page)",
+        "funding_source": {"id": scholarship.pk, "name": scholarship.name},
+    }
 
 
 @pytest.mark.parametrize(
