@@ -85,6 +85,13 @@ def new_page(browser, live_server, fresh_cache, fast_password_hashing):
             )
         page = context.new_page()
         page.set_default_timeout(10_000)
+        # Anything the browser complains about (a CSP refusal, a script error, a 404 asset).
+        page.problems = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and page.problems.append(message.text),
+        )
+        page.on("pageerror", lambda error: page.problems.append(f"script error: {error}"))
         return page
 
     yield _new_page

@@ -45,6 +45,7 @@ def test_apply_from_the_programme_page_to_the_confirmation(page, catalogue):
     assert enrollment.student.phone == "+250788123456"
     assert enrollment.status == Enrollment.Status.APPLIED
     assert enrollment.funding_source.name == "HEC–Alibaba Joint Scholarship"
+    assert page.problems == []
 
 
 def test_switch_language(page, catalogue):
@@ -60,6 +61,7 @@ def test_switch_language(page, catalogue):
     page.get_by_role("link", name="Postuler pour September 2027").click()
     page.get_by_role("button", name="Envoyer ma candidature").click()
     expect(page.get_by_text("Veuillez saisir votre prénom.")).to_be_visible()
+    assert page.problems == []
 
 
 def test_sign_in_and_see_my_applications(page, catalogue):
@@ -85,6 +87,7 @@ def test_sign_in_and_see_my_applications(page, catalogue):
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    assert page.problems == []
 
 
 def test_a_phone_sized_screen(new_page, catalogue):
@@ -108,3 +111,4 @@ def test_a_phone_sized_screen(new_page, catalogue):
     expect(page).to_have_url(re.compile(r"/apply/thanks/$"))
     assert fits_the_screen()
     assert Student.objects.filter(email="phone@example.rw").exists()
+    assert page.problems == []
