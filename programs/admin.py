@@ -255,11 +255,39 @@ class IntakeAdmin(SafeAutocompleteMixin, IntakeImportMixin, SimpleHistoryAdmin):
         return formsets, inline_instances
 
     def save_model(self, request, obj, form, change) -> None:
-        # Already validated with the intake locked (same transaction); the service checks again.
-        if not change or "capacity" not in form.changed_data:
+        if form.checked_by_formsets:
+            # The last form set checked the whole planned intake (capacity, funded places and
+            # enrollments together) with the row locked, in this same transaction.
             obj.save()
+        else:
+            services.intake_save(intake=obj, by=request.user, reason="Changed in the admin")
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Enrollment:
+            super().save_formset(request, form, formset, change)
             return
-        services.intake_save(intake=obj, by=request.user, reason="Capacity changed in the admin")
+        changed = formset.save(commit=False)
+        for enrollment in formset.deleted_objects:
+            enrollment.delete()
+
+        def frees_first(enrollment: Enrollment) -> int:
+            if enrollment.status not in Enrollment.SEAT_HOLDING:
+                return 0
+            return 1 if enrollment.funding_source_id is None else 2
+
+        # Through the services, so that each change is dated, kept in the history with a
+        # reason and emailed to the student. Rows that free a place go first, so every step
+        # stays within the plan checked above.
+        for enrollment in sorted(changed, key=frees_first):
+            try:
+                services.enrollment_save(
+                    enrollment=enrollment, by=request.user, reason="Changed on the intake page"
+                )
+            except ValidationError:
+                # Only an exchange of places between two rows gets here: each step alone
+                # breaks a rule that the whole plan, checked under the lock, keeps.
+                enrollment.save()
+        formset.save_m2m()
 
     @admin.display(description="now")
     def occupancy(self, obj: Intake) -> str:

@@ -493,3 +493,34 @@ def test_bulk_offer_applies_what_fits_and_names_who_was_refused(
     for refused in applicants[1:]:
         assert f"Refused for {refused.student.full_name}: This intake is full: 22 of 22" in html
     assert september_intake.enrollments.seat_holding().count() == 22
+
+
+def test_intake_page_may_lower_capacity_and_record_a_withdrawal_in_one_save(
+    staff_client, staff, september_intake, fill, mailoutbox, django_capture_on_commit_callbacks
+):
+    enrolled = fill(september_intake, 22)
+    rows = _enrollment_rows(september_intake)
+    for row in rows:
+        if row["id"] == enrolled[0].pk:
+            row["status"] = Status.WITHDRAWN
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:programs_intake_change", args=[september_intake.pk]),
+            _intake_post(
+                september_intake,
+                capacity=21,
+                fundings=[{**row, "places": 20} for row in _funding_rows(september_intake)],
+                enrollments=rows,
+            ),
+        )
+    assert response.status_code == HTTPStatus.FOUND, _errors(response)
+    september_intake.refresh_from_db()
+    assert september_intake.capacity == 21
+    withdrawn = Enrollment.objects.get(pk=enrolled[0].pk)
+    assert withdrawn.status == Status.WITHDRAWN
+    record = withdrawn.history.first()
+    assert (record.history_user, record.history_change_reason) == (
+        staff,
+        "Changed on the intake page",
+    )
+    assert [m.to for m in mailoutbox] == [[withdrawn.student.email]]

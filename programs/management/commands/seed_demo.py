@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from programs import services
+from programs import emails, services
 from programs.models import (
     Enrollment,
     FundingSource,
@@ -57,7 +57,8 @@ class Command(BaseCommand):
             random.Random(2027).sample(list(itertools.product(FIRST_NAMES, LAST_NAMES)), 300)
         )
         self.counter = itertools.count(1)
-        with transaction.atomic():
+        # Invented students get no emails.
+        with transaction.atomic(), emails.suppressed():
             self.seed()
         if not options["no_staff"]:
             self.staff_account()
