@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_exports import EnrollmentExportMixin, IntakeImportMixin, export_enrollments_csv
+from .erasure import student_erase
 from .forms_admin import (
     EnrollmentAdminForm,
     EnrollmentInlineFormSet,
@@ -25,6 +31,7 @@ from .forms_admin import (
     IntakeFundingAdminForm,
     IntakeInlineFormSet,
     SafeAutocompleteSelect,
+    SafeModelChoiceField,
 )
 from .models import (
     Enrollment,
@@ -72,6 +79,8 @@ class SafeAutocompleteMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if type(field) is ModelChoiceField:
+            field.__class__ = SafeModelChoiceField
         widget = getattr(field, "widget", None) if field else None
         inner = getattr(widget, "widget", widget)
         if type(inner) is AutocompleteSelect:
@@ -102,6 +111,7 @@ class IntakeSummaryInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    ordering = ["name"]
     list_display = [
         "name",
         "kind",
@@ -454,8 +464,30 @@ class EnrollmentCountInline(admin.TabularInline):
         return False
 
 
+STUDENT_PERSONAL_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "national_id",
+    "date_of_birth",
+)
+
+
+class StudentActionForm(ActionForm):
+    reason = forms.CharField(
+        label="Reason (for erasure)",
+        required=False,
+        max_length=200,
+        help_text="The reference of the person's request, kept in the admin log.",
+    )
+
+
 @admin.register(Student)
 class StudentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    action_form = StudentActionForm
+    actions = ["erase_personal_data"]
+    ordering = ["last_name", "first_name", "pk"]
     list_display = ["last_name", "first_name", "email", "country", "enrollment_count"]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["country"]
@@ -474,6 +506,38 @@ class StudentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="enrollments", ordering="enrollment_total")
     def enrollment_count(self, obj: Student) -> int:
         return obj.enrollment_total
+
+    @method_decorator(sensitive_post_parameters(*STUDENT_PERSONAL_FIELDS))
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.action(
+        description="Erase personal data (on the student's request)", permissions=["change"]
+    )
+    def erase_personal_data(self, request, queryset) -> None:
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(
+                request,
+                "Nothing was erased: type the reason (e.g. the request's reference) in the box "
+                "next to the action, then run it again.",
+                messages.ERROR,
+            )
+            return
+        erased = 0
+        for student in queryset:
+            try:
+                student_erase(student=student, by=request.user, reason=reason)
+            except ValidationError as error:
+                self.message_user(request, f"{student}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(
+                request,
+                f"The personal data of {erased} student(s) was erased.",
+                messages.SUCCESS,
+            )
 
 
 class ProgramFilter(admin.SimpleListFilter):

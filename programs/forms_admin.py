@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.forms.models import BaseInlineFormSet
 
 from . import services
@@ -159,15 +160,42 @@ class SafeAutocompleteSelect(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.pk
-        valid = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except ValidationError:
-                continue
-            if item is not None and "\x00" not in str(item):
-                valid.append(item)
+        valid = [item for item in value if _is_key(target, item, self.db)]
         return super().optgroups(name, valid, attr)
+
+
+def _is_key(target, value, using: str | None) -> bool:
+    """Whether `value` can be looked up as the key `target` without the database raising."""
+    if value is None or "\x00" in str(value):
+        return False
+    try:
+        key = target.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(key, int):
+        low, high = connections[using or DEFAULT_DB_ALIAS].ops.integer_field_range(
+            target.get_internal_type()
+        )
+        return (low is None or key >= low) and (high is None or key <= high)
+    return True
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A choice of row that refuses a key the database cannot even look up (e.g. past 64 bits).
+
+    Django catches ValueError and TypeError there, but SQLite raises OverflowError.
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            target = self.queryset.model._meta.get_field(self.to_field_name or "pk")
+            if not _is_key(target, value, self.queryset.db):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+        return super().to_python(value)
 
 
 class PrefetchedAutocompleteSelect(SafeAutocompleteSelect):

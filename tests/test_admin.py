@@ -524,3 +524,25 @@ def test_intake_page_may_lower_capacity_and_record_a_withdrawal_in_one_save(
         "Changed on the intake page",
     )
     assert [m.to for m in mailoutbox] == [[withdrawn.student.email]]
+
+
+def test_erasure_action_needs_a_reason_and_keeps_the_counts(staff_client, september_intake):
+    enrollment = EnrollmentFactory(
+        intake=september_intake,
+        status=Status.ENROLLED,
+        student=StudentFactory(first_name="Aline", last_name="Uwase", phone="+250788123456"),
+    )
+    url = reverse("admin:programs_student_changelist")
+    selected = {"action": "erase_personal_data", "_selected_action": [enrollment.student_id]}
+    response = staff_client.post(url, {**selected, "reason": ""}, follow=True)
+    assert "Nothing was erased" in response.content.decode()
+    enrollment.student.refresh_from_db()
+    assert enrollment.student.first_name == "Aline"
+
+    response = staff_client.post(url, {**selected, "reason": "Request DP-2026-14"}, follow=True)
+    assert "The personal data of 1 student(s) was erased." in response.content.decode()
+    student = enrollment.student
+    student.refresh_from_db()
+    assert "Aline" not in str(student) and student.phone == ""
+    assert student.erased_at is not None
+    assert september_intake.enrollments.seat_holding().count() == 1

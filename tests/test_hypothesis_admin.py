@@ -12,7 +12,6 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.db import connection
 from django.db.models import Model
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
@@ -142,10 +141,8 @@ def _pk_or(model_instance):
     return st.one_of(st.just(str(model_instance.pk)), hostile_text, numbers)
 
 
-# Keys past the 64-bit range are left to test_autocomplete_fields_refuse_values_that_are_no_key
-# while they still fail on SQLite (see its xfail); then use `numbers` here.
 keys = st.one_of(
-    st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
+    numbers,
     st.sampled_from(["-1", "0", "1e309", "NaN", "1.5", "0x10"]),
     hostile_text,
 )
@@ -238,18 +235,7 @@ def test_funding_source_add_form_survives_hostile_input(staff_client, world, dat
         "1.5",
         "1e309",
         "\x00",
-        pytest.param(
-            "9" * 30,
-            marks=pytest.mark.xfail(
-                connection.vendor == "sqlite",
-                strict=True,
-                raises=OverflowError,
-                reason="SQLite: a key past 64 bits raises OverflowError in the lookup; "
-                "SafeAutocompleteSelect should also drop keys outside "
-                "connection.ops.integer_field_range(target.get_internal_type())",
-            ),
-            id="past-64-bits",
-        ),
+        pytest.param("9" * 30, id="past-64-bits"),
     ],
 )
 @pytest.mark.parametrize(
