@@ -588,7 +588,7 @@ def _status_action(status: str, label: str):
             enrollments=queryset.select_related("student", "intake", "funding_source"),
             status=status,
             by=request.user,
-            reason=f"Bulk action: {label.lower()}",
+            reason=request.POST.get("reason", "").strip()[:500] or f"Bulk action: {label.lower()}",
         )
         if result.changed:
             model_admin.message_user(
@@ -612,8 +612,18 @@ def _status_action(status: str, label: str):
     return admin.action(description=label, permissions=["change"])(action)
 
 
+class EnrollmentActionForm(ActionForm):
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=500,
+        help_text="Optional; kept in each enrollment's history.",
+    )
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(SafeAutocompleteMixin, EnrollmentExportMixin, SimpleHistoryAdmin):
+    action_form = EnrollmentActionForm
     form = EnrollmentAdminForm
     list_display = [
         "student",

@@ -546,3 +546,22 @@ def test_erasure_action_needs_a_reason_and_keeps_the_counts(staff_client, septem
     assert "Aline" not in str(student) and student.phone == ""
     assert student.erased_at is not None
     assert september_intake.enrollments.seat_holding().count() == 1
+
+
+def test_bulk_action_keeps_the_typed_reason_in_each_history(staff_client, staff, september_intake):
+    applicants = EnrollmentFactory.create_batch(2, intake=september_intake)
+    staff_client.post(
+        reverse("admin:programs_enrollment_changelist"),
+        {
+            "action": "mark_waitlisted",
+            "_selected_action": [a.pk for a in applicants],
+            "reason": "Interviews in March",
+        },
+    )
+    for applicant in applicants:
+        record = applicant.history.first()
+        assert (record.status, record.history_user, record.history_change_reason) == (
+            Status.WAITLISTED,
+            staff,
+            "Interviews in March",
+        )
