@@ -74,6 +74,16 @@ def _funding_summary(intake: Intake):
     )
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages to read. Reverting to an old version is refused: it would skip the
+    checks that a change through the forms and the services makes."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Old versions can be read, not restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class SafeAutocompleteMixin:
     """Autocomplete widgets that answer a hostile value with a form error, not a 500."""
 
@@ -168,7 +178,7 @@ class EnrollmentInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(SafeAutocompleteMixin, IntakeImportMixin, SimpleHistoryAdmin):
+class IntakeAdmin(SafeAutocompleteMixin, IntakeImportMixin, HistoryAdmin):
     form = IntakeAdminForm
     list_display = [
         "name",
@@ -265,7 +275,7 @@ class IntakeAdmin(SafeAutocompleteMixin, IntakeImportMixin, SimpleHistoryAdmin):
         return formsets, inline_instances
 
     def save_model(self, request, obj, form, change) -> None:
-        if form.checked_by_formsets:
+        if getattr(obj, "_plan_checked", False):
             # The last form set checked the whole planned intake (capacity, funded places and
             # enrollments together) with the row locked, in this same transaction.
             obj.save()
@@ -395,7 +405,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingShare)
-class FundingShareAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class FundingShareAdmin(SafeAutocompleteMixin, HistoryAdmin):
     form = FundingShareAdminForm
     list_display = ["funding_source", "partner", "share_percent"]
     list_select_related = ["funding_source", "partner"]
@@ -424,7 +434,7 @@ def _refuse(model_admin: admin.ModelAdmin, request: HttpRequest, obj, error: Val
 
 
 @admin.register(IntakeFunding)
-class IntakeFundingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class IntakeFundingAdmin(SafeAutocompleteMixin, HistoryAdmin):
     form = IntakeFundingAdminForm
     list_display = ["intake", "funding_source", "places", "places_taken"]
     list_select_related = ["intake__program", "funding_source"]
@@ -622,7 +632,7 @@ class EnrollmentActionForm(ActionForm):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SafeAutocompleteMixin, EnrollmentExportMixin, SimpleHistoryAdmin):
+class EnrollmentAdmin(SafeAutocompleteMixin, EnrollmentExportMixin, HistoryAdmin):
     action_form = EnrollmentActionForm
     form = EnrollmentAdminForm
     list_display = [

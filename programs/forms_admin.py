@@ -108,6 +108,7 @@ class IntakeInlineFormSet(BaseInlineFormSet):
             )
         except ValidationError as error:
             raise ValidationError(error.messages) from error
+        intake._plan_checked = True  # read by IntakeAdmin.save_model
 
 
 def _kept_forms(formset: BaseInlineFormSet):

@@ -236,6 +236,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # The history keeps who changed an enrollment; the reason is typed by staff.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Old versions can be read in the admin, not restored (a restore would skip the rules).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Error reports (the debug page, emails to ADMINS, logged request details) hide students'
 # personal data as well as passwords: see tracker/reporting.py.
