@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, URLField
 from django.db.models.functions import Coalesce
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -100,6 +100,7 @@ class SafeAutocompleteMixin:
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
