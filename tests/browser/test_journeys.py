@@ -95,6 +95,7 @@ def test_a_phone_sized_screen(new_page, catalogue):
     page.goto(catalogue["degree"].get_absolute_url())
 
     def fits_the_screen() -> bool:
+        page.wait_for_load_state()  # after a click, the next page must be there to measure
         return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     assert fits_the_screen()
@@ -105,6 +106,7 @@ def test_a_phone_sized_screen(new_page, catalogue):
     expect(sign_in).to_be_visible()
 
     page.get_by_role("link", name="Apply for September 2027").click()
+    expect(page).to_have_url(re.compile(r"/apply/$"))
     assert fits_the_screen()
     fill_application(page, email="phone@example.rw")
     page.get_by_role("button", name="Send my application").click()
