@@ -10,17 +10,13 @@ applying it here changes nothing and the two columns agree.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterator
 from functools import cached_property
-from typing import Any
 
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 # --- programs/models.py: indexes --------------------------------------------------------------
 
@@ -80,9 +76,11 @@ def with_counts(self):
 class EstimatedCountPaginator(Paginator):
     """Pages of a long list without counting every row on each page view.
 
-    An unfiltered list of more than `estimate_above` rows on PostgreSQL takes the planner's
-    row estimate (pg_class.reltuples, kept fresh by autovacuum) instead of COUNT(*). Filtered
-    lists, smaller tables and SQLite (which keeps no estimate) count exactly.
+    An unfiltered list on PostgreSQL takes the planner's row estimate (pg_class.reltuples,
+    kept fresh by autovacuum) when it is above `estimate_above`, and counts exactly below it,
+    in one query either way. Filtered lists and SQLite (which keeps no estimate) count.
+    The last page may then be a few rows short of what the count promised; the admin shows
+    what there is.
     """
 
     estimate_above = 10_000
@@ -93,14 +91,15 @@ class EstimatedCountPaginator(Paginator):
         if isinstance(queryset, QuerySet) and not queryset.query.where:
             connection = connections[queryset.db]
             if connection.vendor == "postgresql":
+                table = queryset.model._meta.db_table
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                        [queryset.model._meta.db_table],
+                        "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint "
+                        f"ELSE (SELECT COUNT(*) FROM {connection.ops.quote_name(table)}) END "
+                        "FROM pg_class WHERE oid = %s::regclass",
+                        [self.estimate_above, table],
                     )
-                    row = cursor.fetchone()
-                if row and row[0] > self.estimate_above:
-                    return row[0]
+                    return cursor.fetchone()[0]
         return super().count
 
 
@@ -129,6 +128,29 @@ def country_name(self, obj) -> str:
     return obj.country.name
 
 
+def intake_filter_lookups(self, request, model_admin):
+    """IntakeFilter.lookups: the intakes of the chosen programme, or else those not finished.
+
+    Every intake of every year is a link in the sidebar of every enrollment page: 500 links
+    here, 40% of the page's time, and one more programme-year each September. Older intakes
+    stay one click away (choose the programme first), and a chosen one stays listed.
+    """
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from programs.models import Intake
+
+    intakes = Intake.objects.select_related("program")
+    program = request.GET.get("program")
+    if program and program.isdigit():
+        shown = Q(program_id=program)
+    else:
+        shown = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+    if self.value() and str(self.value()).isdigit():
+        shown |= Q(pk=self.value())
+    return [(intake.pk, str(intake)) for intake in intakes.filter(shown)]
+
+
 # For each of EnrollmentAdmin, StudentAdmin and IntakeAdmin:
 ADMIN_OPTIONS = {"show_full_result_count": False, "paginator": EstimatedCountPaginator}
 # EnrollmentAdmin: no date_hierarchy (its year links scan and truncate every created_at on each
@@ -138,70 +160,31 @@ ENROLLMENT_DATE_FILTER = ("created_at", admin.DateFieldListFilter)
 
 # --- programs/exports.py ----------------------------------------------------------------------
 
-_TRIGGER_CHARACTERS = frozenset("=+-@\t\r\n")
+# In exports.enrollment_rows, read `queryset` itself instead of
+# Enrollment.objects.filter(pk__in=queryset.values("pk")): the callers (the staff URL's filters,
+# the admin action's selection) pass plain filtered querysets, and the IN (subquery) costs a
+# semi-join over every row (0.45 s of 3.4 s at 100,000 rows on SQLite). A one-line change, so
+# the bench applies it to the function's current source rather than to a copy that would age.
+EXPORT_SUBQUERY = 'Enrollment.objects.filter(pk__in=queryset.values("pk"))'
+EXPORT_DIRECT = "queryset"
 
 
-def escape_cell(value: Any) -> Any:
-    """Neutralise a text cell a spreadsheet would read as a formula; other values pass.
+def _patched_enrollment_rows():
+    """exports.enrollment_rows with the change above, or None if its source no longer has
+    the subquery (the change was made, or the function was rewritten)."""
+    import inspect
+    import textwrap
 
-    Same result as before, a third of the cost: it runs for every cell of every row.
-    """
-    if value.__class__ is str and value and value[0] in _TRIGGER_CHARACTERS:
-        return "'" + value
-    return value
-
-
-def enrollment_rows(queryset) -> Iterator[list[Any]]:
-    """exports.enrollment_rows, with the time zone looked up once per export instead of twice
-    per row (timezone.localtime() reads it from a context-local each time)."""
     from programs import exports
-    from programs.models import Enrollment
 
-    co_funders = exports.co_funders_by_source()
-    values = (
-        Enrollment.objects.filter(pk__in=queryset.values("pk"))
-        .order_by(*exports.EXPORT_ORDERING)
-        .values_list(*exports._ENROLLMENT_FIELDS)
+    source = textwrap.dedent(inspect.getsource(exports.enrollment_rows))
+    if EXPORT_SUBQUERY not in source:
+        return None
+    namespace = dict(vars(exports))
+    exec(
+        compile(source.replace(EXPORT_SUBQUERY, EXPORT_DIRECT), exports.__file__, "exec"), namespace
     )
-    zone = timezone.get_current_timezone()
-
-    def local_date(value: datetime.datetime | None) -> str:
-        return value.astimezone(zone).date().isoformat() if value else ""
-
-    for (
-        pk,
-        first_name,
-        last_name,
-        email,
-        phone,
-        national_id,
-        country,
-        program,
-        intake,
-        start_date,
-        status,
-        status_changed_at,
-        source_id,
-        source_name,
-        created_at,
-    ) in values.iterator(chunk_size=exports.QUERY_CHUNK_SIZE):
-        yield [
-            pk,
-            first_name,
-            last_name,
-            email,
-            phone,
-            national_id,
-            country or "",
-            program,
-            intake,
-            start_date.isoformat() if start_date else "",
-            status,
-            local_date(status_changed_at),
-            source_name or "",
-            co_funders.get(source_id, "") if source_id else "",
-            local_date(created_at),
-        ]
+    return namespace["enrollment_rows"]
 
 
 # --- applying them to the bench's own database and process ----------------------------------
@@ -248,6 +231,8 @@ def apply() -> list[str]:
     if ENROLLMENT_DATE_FILTER not in enrollment_admin.list_filter:
         enrollment_admin.list_filter = [*enrollment_admin.list_filter, ENROLLMENT_DATE_FILTER]
     done.append("EnrollmentAdmin: a created_at list filter instead of date_hierarchy")
+    programs_admin.IntakeFilter.lookups = intake_filter_lookups
+    done.append("IntakeFilter: the chosen programme's intakes, or those not finished")
     student_admin = site[Student]
     student_admin.get_queryset = student_admin_get_queryset.__get__(student_admin)
     done.append("StudentAdmin.get_queryset with a subquery count")
@@ -256,8 +241,9 @@ def apply() -> list[str]:
         "country_name" if name == "country" else name for name in student_admin.list_display
     ]
     done.append("StudentAdmin: country_name column instead of the raw CountryField")
-    exports.escape_cell = escape_cell
-    exports.enrollment_rows = enrollment_rows
-    done.append("exports.escape_cell and exports.enrollment_rows")
+    patched = _patched_enrollment_rows()
+    if patched is not None:
+        exports.enrollment_rows = patched
+        done.append("exports.enrollment_rows without the pk__in subquery")
     assert programs_admin  # the admin module is loaded, so the registry is complete
     return done

@@ -128,7 +128,7 @@ def _page_rows(
             growth = f"{ratios[-1][0] / ratios[0][0]:.2f}×"
         result = _verdict(ok) if first.get("target") else ("queries same" if same else "")
         if first.get("target") and not same:
-            result += ", queries grow"
+            result += ", queries differ"
         lines.append(
             f"| {first['label']} | "
             + " | ".join(query_cells)
@@ -212,6 +212,13 @@ def _count_section(results: dict, backends: list[str], sizes: list[int]) -> list
     return lines
 
 
+def _clip(text: str, lines: int) -> str:
+    kept = text.splitlines()
+    if len(kept) <= lines:
+        return text
+    return "\n".join([*kept[:lines], f"… ({len(kept) - lines} more lines)"])
+
+
 def _plans(results: dict, backends: list[str], n: int, proposed: bool) -> list[str]:
     lines = []
     for backend in backends:
@@ -232,7 +239,7 @@ def _plans(results: dict, backends: list[str], n: int, proposed: bool) -> list[s
                 "```",
                 "",
                 "```",
-                query["plan"],
+                _clip(query["plan"], 45),
                 "```",
                 "",
             ]
