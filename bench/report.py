@@ -191,6 +191,11 @@ def _export_rows(results: dict, backends: list[str], sizes: list[int]) -> tuple[
     return lines, verdicts
 
 
+def _counts_rows(sql: str) -> bool:
+    """A COUNT(*) of the list's rows (the paginator's or the full count), not an estimate."""
+    return sql.lstrip().upper().startswith("SELECT COUNT(")
+
+
 def _count_section(results: dict, backends: list[str], sizes: list[int]) -> list[str]:
     lines = []
     passes = [(b, p, n) for b in backends for p in (False, True) for n in sizes]
@@ -199,12 +204,12 @@ def _count_section(results: dict, backends: list[str], sizes: list[int]) -> list
         page = (phase or {}).get("pages", {}).get("admin_enrollments")
         if not page or not page.get("sql"):
             continue
-        counts = [q for q in page["sql"] if "COUNT(" in q["sql"].upper()]
+        counts = [q for q in page["sql"] if _counts_rows(q["sql"])]
         total = sum(q["ms"] for q in page["sql"])
         times = ", ".join(f"{q['ms']:.1f} ms" for q in counts) or "none"
         code = "with the proposals" if proposed else "as is"
         lines.append(
-            f"- {NAMES[backend]} {code}, N = {n:,}: {len(counts)} COUNT queries per page view "
+            f"- {NAMES[backend]} {code}, N = {n:,}: {len(counts)} COUNT(*) per page view "
             f"({times}) of {len(page['sql'])} queries taking {total:.0f} ms in all"
             + (": " if counts else ".")
             + "; ".join(f"`{q['sql'][:90]}`" for q in counts[:2])
@@ -219,6 +224,42 @@ def _clip(text: str, lines: int) -> str:
     return "\n".join([*kept[:lines], f"… ({len(kept) - lines} more lines)"])
 
 
+def _index_plans(results: dict, backends: list[str], n: int) -> list[str]:
+    lines = []
+    for backend in backends:
+        run = results.get((backend, n))
+        if not run or not run.get("index_plans"):
+            continue
+        after = {p["index"]: p for p in (run.get("proposed") or {}).get("index_plans", [])}
+        for before in run["index_plans"]:
+            sql = before["sql"] if len(before["sql"]) < 700 else before["sql"][:700] + " …"
+            lines += [
+                f"#### {before['index']}: {before['page']}, {NAMES[backend]}",
+                "",
+                "```sql",
+                sql,
+                "```",
+                "",
+                f"As is, {before['ms']:.1f} ms:",
+                "",
+                "```",
+                _clip(before["plan"], 30),
+                "```",
+                "",
+            ]
+            if before["index"] in after:
+                proposed = after[before["index"]]
+                lines += [
+                    f"With the proposals, {proposed['ms']:.1f} ms:",
+                    "",
+                    "```",
+                    _clip(proposed["plan"], 30),
+                    "```",
+                    "",
+                ]
+    return lines
+
+
 def _plans(results: dict, backends: list[str], n: int, proposed: bool) -> list[str]:
     lines = []
     for backend in backends:
@@ -228,7 +269,7 @@ def _plans(results: dict, backends: list[str], n: int, proposed: bool) -> list[s
         code = "with the proposals" if proposed else "as is"
         lines.append(f"#### {NAMES[backend]} {code}, N = {n:,}")
         lines.append("")
-        for query in run["heaviest"]:
+        for query in run["heaviest"][:4]:
             sql = query["sql"]
             short = sql if len(sql) < 900 else sql[:900] + " …"
             lines += [
@@ -365,9 +406,10 @@ def render_generated(
     for backend, proposed, _v in summary:
         phase = _phase(results.get((backend, max(sizes))), proposed)
         page = (phase or {}).get("pages", {}).get("admin_enrollments") or {}
-        counts = [q for q in page.get("sql", []) if "COUNT(" in q["sql"].upper()]
+        counts = [q for q in page.get("sql", []) if _counts_rows(q["sql"])]
+        note = " (SQLite keeps no row estimate)" if counts and backend == "sqlite" else ""
         count_cells.append(
-            "–" if not page.get("sql") else f"{len(counts)} COUNT(*) " + _verdict(not counts)
+            "–" if not page.get("sql") else f"{len(counts)} COUNT(*){note} " + _verdict(not counts)
         )
     out += [
         "| Enrollment changelist does not count every row on each page view "
@@ -389,6 +431,16 @@ def render_generated(
     count_lines = _count_section(results, backends, sizes)
     if count_lines:
         out += ["### COUNT queries of the enrollment changelist", "", *count_lines, ""]
+    index_lines = _index_plans(results, backends, max(sizes))
+    if index_lines:
+        out += [
+            f"### The queries behind the proposed indexes (N = {max(sizes):,})",
+            "",
+            "Each query as it runs now, then with the proposed changes (index created, "
+            "ANALYZE run on PostgreSQL). Times are those measured in the request.",
+            "",
+            *index_lines,
+        ]
     plans = _plans(results, backends, max(sizes), False)
     plans += _plans(results, backends, max(sizes), True)
     if plans:

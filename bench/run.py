@@ -515,6 +515,30 @@ def explain(sql: str, vendor: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+# The queries each proposed index is for: (index, page, a pattern of the query's SQL).
+INDEX_QUERIES = [
+    (
+        "enrollment_newest_first",
+        "admin_enrollments",
+        r'ORDER BY "programs_enrollment"."created_at" DESC',
+    ),
+    ("student_name_order", "admin_students", r'^SELECT "programs_student"."id".*LIMIT 100'),
+    ("enrollment_intake_status_source", "admin_intakes", r'^SELECT "programs_intakefunding"."id"'),
+]
+
+
+def index_plans(pages: dict, vendor: str) -> list[dict]:
+    """The plan of each query a proposed index is for, as it runs now."""
+    plans = []
+    for index, key, pattern in INDEX_QUERIES:
+        for query in (pages.get(key) or {}).get("sql") or []:
+            if re.search(pattern, query["sql"], re.DOTALL):
+                plan = explain(query["sql"], vendor)
+                plans.append({"index": index, "page": pages[key]["label"], **query, "plan": plan})
+                break
+    return plans
+
+
 NOISE = re.compile(r'FROM "(django_session|auth_user|auth_permission|auth_group)"')
 
 
@@ -629,6 +653,7 @@ def measure(args: argparse.Namespace) -> int:
     queries = phase.pop("queries") + export_queries
     result.update(phase, export=export)
     result["heaviest"] = heaviest_queries(queries, vendor, args.plans)
+    result["index_plans"] = index_plans(result["pages"], vendor)
 
     if not args.as_is_only:
         from bench import proposals
@@ -645,6 +670,7 @@ def measure(args: argparse.Namespace) -> int:
             **phase,
             "export": export,
             "heaviest": heaviest_queries(queries, vendor, args.plans),
+            "index_plans": index_plans(phase["pages"], vendor),
         }
 
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
