@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, URLField
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    URLField,
+)
 from django.db.models.functions import Coalesce
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -72,6 +86,42 @@ def _funding_summary(intake: Intake):
         "{}: {} / {}",
         ((f.funding_source.name, f.taken, f.places) for f in fundings),
     )
+
+
+class EstimatedCountPaginator(Paginator):
+    """Pages of a long list without counting every row on each page view.
+
+    An unfiltered list on PostgreSQL takes the planner's row estimate (pg_class.reltuples,
+    kept fresh by autovacuum) when it is above `estimate_above`, and counts exactly below it,
+    in one query either way. Filtered lists and SQLite (which keeps no estimate) count. The
+    last page may then be a few rows short of what the count promised.
+    """
+
+    estimate_above = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and not queryset.query.where:
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                table = queryset.model._meta.db_table
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint "
+                        f"ELSE (SELECT COUNT(*) FROM {connection.ops.quote_name(table)}) END "
+                        "FROM pg_class WHERE oid = %s::regclass",
+                        [self.estimate_above, table],
+                    )
+                    return cursor.fetchone()[0]
+        return super().count
+
+
+class LongListMixin:
+    """For lists that grow to 100,000 rows: no second COUNT(*) for "show all", estimated paging."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -179,7 +229,7 @@ class EnrollmentInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(SafeAutocompleteMixin, IntakeImportMixin, HistoryAdmin):
+class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, HistoryAdmin):
     form = IntakeAdminForm
     list_display = [
         "name",
@@ -495,11 +545,11 @@ class StudentActionForm(ActionForm):
 
 
 @admin.register(Student)
-class StudentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class StudentAdmin(LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     action_form = StudentActionForm
     actions = ["erase_personal_data"]
     ordering = ["last_name", "first_name", "pk"]
-    list_display = ["last_name", "first_name", "email", "country", "enrollment_count"]
+    list_display = ["last_name", "first_name", "email", "country_name", "enrollment_count"]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["country"]
     search_fields = ["first_name", "last_name", "email", "national_id"]
@@ -512,7 +562,25 @@ class StudentAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(enrollment_total=Count("enrollments"))
+        # A subquery, so that only the page's rows are counted and the paginator's COUNT(*)
+        # does not join every enrollment.
+        counted = (
+            Enrollment.objects.filter(student=OuterRef("pk"))
+            .order_by()
+            .values("student")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(enrollment_total=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        )
+
+    @admin.display(description="country", ordering="country")
+    def country_name(self, obj: Student) -> str:
+        # Not the raw CountryField: the admin would rebuild its 250 translated choices per row.
+        return obj.country.name
 
     @admin.display(description="enrollments", ordering="enrollment_total")
     def enrollment_count(self, obj: Student) -> int:
@@ -569,8 +637,20 @@ class IntakeFilter(admin.SimpleListFilter):
     parameter_name = "intake__id__exact"
 
     def lookups(self, request, model_admin):
-        # The stock related filter names each intake with a query for its programme.
-        return [(intake.pk, str(intake)) for intake in Intake.objects.select_related("program")]
+        """The chosen programme's intakes, or else those not finished (and the chosen one).
+
+        Every intake of every year as a link would grow the sidebar each September; older
+        intakes stay one click away through the programme filter.
+        """
+        shown = Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+        program = request.GET.get("program", "")
+        if program.isdigit():
+            shown = Q(program_id=program)
+        if str(self.value() or "").isdigit():
+            shown |= Q(pk=self.value())
+        # select_related: the stock filter names each intake with a query for its programme.
+        intakes = Intake.objects.select_related("program").filter(shown)
+        return [(intake.pk, str(intake)) for intake in intakes]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -633,7 +713,7 @@ class EnrollmentActionForm(ActionForm):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(SafeAutocompleteMixin, EnrollmentExportMixin, HistoryAdmin):
+class EnrollmentAdmin(LongListMixin, SafeAutocompleteMixin, EnrollmentExportMixin, HistoryAdmin):
     action_form = EnrollmentActionForm
     form = EnrollmentAdminForm
     list_display = [
@@ -644,13 +724,19 @@ class EnrollmentAdmin(SafeAutocompleteMixin, EnrollmentExportMixin, HistoryAdmin
         "status_changed_at",
         "student_email",
     ]
-    list_filter = [ProgramFilter, IntakeFilter, "status", SeatFilter, "funding_source"]
+    list_filter = [
+        ProgramFilter,
+        IntakeFilter,
+        "status",
+        SeatFilter,
+        "funding_source",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["student", "intake__program", "funding_source"]
     search_fields = ["student__first_name", "student__last_name", "student__email"]
     autocomplete_fields = ["student", "intake"]
     readonly_fields = ["status_changed_at", "created_at", "updated_at"]
     history_list_display = ["status", "funding_source", "intake"]
-    date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": ["student", "intake", "status", "funding_source"]}),
         ("Waitlist and notes", {"fields": ["waitlist_position", "notes"]}),

@@ -157,11 +157,7 @@ def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[list[Any]]:
     """
     co_funders = co_funders_by_source()
     tz = timezone.get_current_timezone()  # once: looking it up costs more than the conversion
-    values = (
-        Enrollment.objects.filter(pk__in=queryset.values("pk"))
-        .order_by(*EXPORT_ORDERING)
-        .values_list(*_ENROLLMENT_FIELDS)
-    )
+    values = queryset.order_by(*EXPORT_ORDERING).values_list(*_ENROLLMENT_FIELDS)
     for (
         pk,
         first_name,

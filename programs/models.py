@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -118,15 +118,28 @@ class Program(models.Model):
 SEAT_HOLDING = ("offered", "enrolled", "completed")
 
 
+def _enrollment_count(**filters) -> Coalesce:
+    counted = (
+        Enrollment.objects.filter(intake=OuterRef("pk"), **filters)
+        .order_by()
+        .values("intake")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
 class IntakeQuerySet(models.QuerySet):
     def with_counts(self) -> "IntakeQuerySet":
-        """Annotate seats taken and funded places; one query whatever the number of rows."""
-        seat_holding = Q(enrollments__status__in=SEAT_HOLDING)
+        """Annotate seats taken and the waitlist's length; one query whatever the rows.
+
+        Correlated subqueries rather than a JOIN with GROUP BY: the database counts only the
+        intakes shown (through the (intake, status, funding source) index), and the admin's
+        COUNT(*) does not aggregate every enrollment (docs/performance.md).
+        """
         return self.annotate(
-            seats_taken=Count("enrollments", filter=seat_holding, distinct=True),
-            waitlist_length=Count(
-                "enrollments", filter=Q(enrollments__status="waitlisted"), distinct=True
-            ),
+            seats_taken=_enrollment_count(status__in=SEAT_HOLDING),
+            waitlist_length=_enrollment_count(status="waitlisted"),
         )
 
 
@@ -334,6 +347,9 @@ class Student(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="student_name_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
@@ -420,7 +436,13 @@ class Enrollment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["intake", "status"], name="enrollment_intake_status"),
+            # Seat counts per intake, and funded places per (intake, source), from the index
+            # alone; the changelist's newest-first order without sorting every row.
+            models.Index(
+                fields=["intake", "status", "funding_source"],
+                name="enrollment_intake_seat_src",
+            ),
+            models.Index(fields=["-created_at", "-id"], name="enrollment_newest_first"),
         ]
 
     def __str__(self) -> str:
