@@ -341,7 +341,7 @@ def render_generated(
             continue
         phases = [_phase(results.get((backend, n)), proposed) for n in sizes]
         rounds = [str(phase["rounds"]) for phase in phases if phase]
-        code = " with the proposed changes (bench/proposals.py)" if proposed else ", code as is"
+        code = " with the proposed changes (bench/proposals.py)" if proposed else ""
         page_tables += [
             f"### Pages on {NAMES[backend]}{code}",
             "",
@@ -364,14 +364,19 @@ def render_generated(
         return _verdict(all(values))
 
     def column(backend: str, proposed: bool) -> str:
+        if not any(p for _b, p, _v in summary):
+            return NAMES[backend]
         return f"{NAMES[backend]} {'proposed' if proposed else 'as is'}"
 
+    any_proposed = any(proposed for _b, proposed, _v in summary)
+    out += ["### Targets", ""]
+    if any_proposed:
+        out += [
+            "“as is”: the code of this commit; “proposed”: with the changes of "
+            "bench/proposals.py applied to the bench's own database and process.",
+            "",
+        ]
     out += [
-        "### Targets",
-        "",
-        "“as is”: the code of this commit; “proposed”: with the changes of bench/proposals.py "
-        "applied to the bench's own database and process (see the analysis below).",
-        "",
         "| Target | " + " | ".join(column(b, p) for b, p, _v in summary) + " |",
         "| --- |" + " --- |" * len(summary),
         "| Queries per request do not grow with N (every page and the export) | "
@@ -434,10 +439,10 @@ def render_generated(
     index_lines = _index_plans(results, backends, max(sizes))
     if index_lines:
         out += [
-            f"### The queries behind the proposed indexes (N = {max(sizes):,})",
+            f"### The queries the indexes are for (N = {max(sizes):,})",
             "",
-            "Each query as it runs now, then with the proposed changes (index created, "
-            "ANALYZE run on PostgreSQL). Times are those measured in the request.",
+            "Each query's plan as it runs now (and with the proposed changes, if any). Times "
+            "are those measured in the request.",
             "",
             *index_lines,
         ]

@@ -515,7 +515,7 @@ def explain(sql: str, vendor: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-# The queries each proposed index is for: (index, page, a pattern of the query's SQL).
+# The query each index was made for: (index, page, a pattern of the query's SQL).
 INDEX_QUERIES = [
     (
         "enrollment_newest_first",
@@ -523,12 +523,13 @@ INDEX_QUERIES = [
         r'ORDER BY "programs_enrollment"."created_at" DESC',
     ),
     ("student_name_order", "admin_students", r'^SELECT "programs_student"."id".*LIMIT 100'),
-    ("enrollment_intake_status_source", "admin_intakes", r'^SELECT "programs_intakefunding"."id"'),
+    ("enrollment_intake_seat_src", "admin_intakes", r'^SELECT "programs_intakefunding"."id"'),
+    ("enrollment_intake_seat_src", "program_list", r'^SELECT "programs_intake"."id"'),
 ]
 
 
 def index_plans(pages: dict, vendor: str) -> list[dict]:
-    """The plan of each query a proposed index is for, as it runs now."""
+    """The plan of each query an index was made for, as it runs now."""
     plans = []
     for index, key, pattern in INDEX_QUERIES:
         for query in (pages.get(key) or {}).get("sql") or []:
@@ -655,9 +656,9 @@ def measure(args: argparse.Namespace) -> int:
     result["heaviest"] = heaviest_queries(queries, vendor, args.plans)
     result["index_plans"] = index_plans(result["pages"], vendor)
 
-    if not args.as_is_only:
-        from bench import proposals
+    from bench import proposals
 
+    if proposals.PENDING and not args.as_is_only:
         print("bench: pages with the proposed changes (bench/proposals.py)", flush=True)
         applied = proposals.apply()
         affected = {"program_list", "program_detail", "apply", "my_applications"}
