@@ -26,6 +26,7 @@ from django.db.models import Model
 from django.utils import timezone
 from tqdm import tqdm
 
+from programs.management.commands.seed_demo import FIRST_NAMES, LAST_NAMES
 from programs.models import (
     Enrollment,
     FundingShare,
@@ -47,16 +48,6 @@ CAPACITY_RANGE = (150, 400)
 
 Status = Enrollment.Status
 
-FIRST_NAMES = [
-    "Aline", "Jean-Paul", "Claudine", "Eric", "Diane", "Patrick", "Grace", "Olivier",
-    "Sandrine", "Emmanuel", "Vanessa", "Yves", "Josiane", "Thierry", "Chantal", "Kevin",
-    "Esther", "Didier", "Solange", "Fabrice", "Aimée", "Innocent", "Clarisse", "Moïse",
-]  # fmt: skip
-LAST_NAMES = [
-    "Uwase", "Habimana", "Mukamana", "Niyonzima", "Ingabire", "Nshimiyimana", "Uwimana",
-    "Mugisha", "Umutoni", "Hakizimana", "Iradukunda", "Ndayisaba", "Mukeshimana", "Bizimana",
-    "Nyiraneza", "Manzi", "Uwera", "Kamanzi", "Ishimwe", "Rukundo", "D'Souza", "Kayitesi",
-]  # fmt: skip
 COUNTRIES = ["RW"] * 8 + ["KE", "UG", "TZ", "BI", "CD"]
 SUBJECTS = [
     "International Business", "Cross-Border E-commerce", "Digital Marketing", "Logistics",
