@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -503,12 +503,3 @@ def funded_places_taken(intake_ids) -> dict[tuple[int, int], int]:
         .annotate(n=Count("pk"))
     )
     return {(r["intake_id"], r["funding_source_id"]): r["n"] for r in rows}
-
-
-def total_places(intake_ids) -> dict[int, int]:
-    rows = (
-        IntakeFunding.objects.filter(intake_id__in=intake_ids)
-        .values("intake_id")
-        .annotate(total=Coalesce(Sum("places"), 0))
-    )
-    return {r["intake_id"]: r["total"] for r in rows}
