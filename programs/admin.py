@@ -33,6 +33,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker import pagecache
+
 from . import services
 from .admin_exports import EnrollmentExportMixin, IntakeImportMixin, export_enrollments_csv
 from .erasure import student_erase
@@ -118,10 +120,18 @@ class EstimatedCountPaginator(Paginator):
 
 
 class LongListMixin:
-    """For lists that grow to 100,000 rows: no second COUNT(*) for "show all", estimated paging."""
+    """For lists that grow to 100,000 rows: no second COUNT(*) for "show all", estimated paging,
+    and the rendered page kept until the next write (tracker/pagecache.py: per staff member,
+    per address with its filters, search and page; a waiting message skips the cache)."""
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+    def changelist_view(self, request, extra_context=None):
+        parent = super().changelist_view
+        return pagecache.cached_response(
+            request, lambda: parent(request, extra_context), allow_query=True
+        )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

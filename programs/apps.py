@@ -5,3 +5,8 @@ class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
     verbose_name = "Programmes and enrollments"
+
+    def ready(self) -> None:
+        from tracker import pagecache
+
+        pagecache.connect_signals()

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Any write (a non-GET request) makes the cached pages stale: tracker/pagecache.py.
+    "tracker.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during sign-in into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -93,6 +95,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # After Django's csrf processor: a page rendered for the cache gets a placeholder.
+                "tracker.pagecache.csrf_token_for_cache",
             ],
         },
     },
@@ -246,6 +250,30 @@ ADMINS = [
     (address.split("@")[0], address) for address in env_list("DJANGO_ADMINS") if "@" in address
 ]
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Cache -----------------------------------------------------------------------------------
+# Rendered pages (tracker/pagecache.py), rate limits and the page-cache version live here. One
+# server process (runserver, tests) is right with the per-process memory cache; several (gunicorn)
+# must share one: DJANGO_CACHE_DIR names a directory they all write (`make serve` sets it), so a
+# write seen by one process makes the pages of every process stale and a rate limit counts once.
+CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+        if CACHE_DIR
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+# How long a rendered page may be served at most; every write makes it stale before that.
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 120)
 
 LOGGING = {
     "version": 1,
