@@ -10,7 +10,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import (
     Count,
     IntegerField,
@@ -93,10 +93,12 @@ def _funding_summary(intake: Intake):
 class EstimatedCountPaginator(Paginator):
     """Pages of a long list without counting every row on each page view.
 
-    An unfiltered list on PostgreSQL takes the planner's row estimate (pg_class.reltuples,
-    kept fresh by autovacuum) when it is above `estimate_above`, and counts exactly below it,
-    in one query either way. Filtered lists and SQLite (which keeps no estimate) count. The
-    last page may then be a few rows short of what the count promised.
+    An unfiltered list takes the database's own row estimate when it is above `estimate_above`,
+    and counts exactly below it (or when there is no estimate), in one query either way:
+    PostgreSQL's planner estimate (pg_class.reltuples, kept fresh by autovacuum), SQLite's
+    statistics table (sqlite_stat1, written by ANALYZE and `PRAGMA optimize`, which migrate
+    runs: programs/apps.py). Filtered lists count. The last page may then be a few rows short
+    of what the estimate promised.
     """
 
     estimate_above = 10_000
@@ -105,18 +107,36 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         queryset = self.object_list
         if isinstance(queryset, QuerySet) and not queryset.query.where:
-            connection = connections[queryset.db]
-            if connection.vendor == "postgresql":
-                table = queryset.model._meta.db_table
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT CASE WHEN reltuples > %s THEN reltuples::bigint "
-                        f"ELSE (SELECT COUNT(*) FROM {connection.ops.quote_name(table)}) END "
-                        "FROM pg_class WHERE oid = %s::regclass",
-                        [self.estimate_above, table],
-                    )
-                    return cursor.fetchone()[0]
+            count = estimated_count(queryset.db, queryset.model._meta.db_table, self.estimate_above)
+            if count is not None:
+                return count
         return super().count
+
+
+def estimated_count(alias: str, table: str, above: int) -> int | None:
+    """The database's estimate of the rows in `table` when it is above `above`, else the exact
+    count, in one query; None where the database keeps no estimate."""
+    connection = connections[alias]
+    quoted = connection.ops.quote_name(table)
+    if connection.vendor == "postgresql":
+        estimate = "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass"
+    elif connection.vendor == "sqlite":
+        # One row per index; `stat` starts with the number of rows in the table.
+        estimate = "SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = %s"
+    else:
+        return None
+    sql = (
+        f"SELECT CASE WHEN ({estimate}) > %s THEN ({estimate}) "
+        f"ELSE (SELECT COUNT(*) FROM {quoted}) END"
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [table, above, table])
+            return int(cursor.fetchone()[0])
+    except DatabaseError:  # SQLite before its first ANALYZE has no sqlite_stat1
+        if connection.vendor != "sqlite":
+            raise
+        return None
 
 
 class LongListMixin:
