@@ -38,6 +38,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -178,6 +179,10 @@ def run_all(args: argparse.Namespace) -> int:
             out.unlink(missing_ok=True)
             child = [PY, str(Path(__file__)), "measure", "--students", str(n), "--out", str(out)]
             print(f"\n=== bench: {backend}, N = {n:,} ===", flush=True)
+            # The cache shared by server processes in production (DJANGO_CACHE_DIR, as `make
+            # serve` sets it), empty for each run.
+            cache_dir = Path(tempfile.mkdtemp(prefix="bench-cache-"))
+            env["DJANGO_CACHE_DIR"] = str(cache_dir)
             if backend == "sqlite":
                 db = Path(f"/tmp/bench-{os.getpid()}-{n}.sqlite3")
                 for path in db.parent.glob(db.name + "*"):
@@ -191,6 +196,7 @@ def run_all(args: argparse.Namespace) -> int:
                 rc = subprocess.run(
                     [str(ROOT / "scripts" / "with-postgres.sh"), *child], cwd=ROOT, env=env
                 ).returncode
+            shutil.rmtree(cache_dir, ignore_errors=True)
             if rc != 0:
                 failures += 1
                 print(f"bench: {backend} at N = {n:,} failed (exit {rc})")
@@ -323,6 +329,9 @@ def warm_and_capture(client, page: Page, url: str, ctx: Context) -> tuple[int, i
     if page.warm:
         warm = f"{url.split('?')[0]}?{page.warm.format(**asdict(ctx))}"
     fetch(client, warm)
+    from tracker import pagecache
+
+    pagecache.invalidate()  # count the queries of rendering, not of the cached page
     return capture(client, url)
 
 
@@ -341,9 +350,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def latencies(pages: list[tuple[Page, str]], by_user: dict) -> tuple[dict, int]:
+def latencies(
+    pages: list[tuple[Page, str]], by_user: dict, render_every_time: bool = False
+) -> tuple[dict, int]:
     """Shuffled rounds of one request per page, so noise from other work on the machine falls
-    on every page alike. Returns milliseconds per page and the number of rounds."""
+    on every page alike. Returns milliseconds per page and the number of rounds.
+
+    With render_every_time, the page cache is made stale (outside the timing) before each
+    request, as a write would: each page is rendered, as on the first visit after a write."""
+    from tracker import pagecache
+
     samples: dict[str, list[float]] = {page.key: [] for page, _url in pages}
 
     def one_round() -> float:
@@ -351,6 +367,8 @@ def latencies(pages: list[tuple[Page, str]], by_user: dict) -> tuple[dict, int]:
         random.shuffle(order)
         started = time.perf_counter()
         for page, url in order:
+            if render_every_time:
+                pagecache.invalidate()
             t0 = time.perf_counter()
             fetch(by_user[page.user], url)
             samples[page.key].append((time.perf_counter() - t0) * 1000)
@@ -543,8 +561,15 @@ def index_plans(pages: dict, vendor: str) -> list[dict]:
 NOISE = re.compile(r'FROM "(django_session|auth_user|auth_permission|auth_group)"')
 
 
-def measure_pages(ctx: Context, by_user: dict, only: set[str] | None = None) -> dict:
-    """Queries, bytes and latency of every page (or of `only` and the baselines)."""
+def measure_pages(
+    ctx: Context, by_user: dict, only: set[str] | None = None, render_every_time: bool = False
+) -> dict:
+    """Queries, bytes and latency of every page (or of `only` and the baselines).
+
+    The queries counted are those of rendering the page (the page cache made stale first);
+    `queries_cached` counts those of the same request served from the page cache."""
+    from tracker import pagecache
+
     phase: dict = {"pages": {}, "queries": []}
     measured: list[tuple[Page, str]] = []
     for page in PAGES:
@@ -558,8 +583,10 @@ def measure_pages(ctx: Context, by_user: dict, only: set[str] | None = None) -> 
             print(f"  {page.label}: skipped ({row['skipped']})")
             continue
         client = by_user[page.user]
+        pagecache.invalidate()
         status, size, queries = warm_and_capture(client, page, url, ctx)
         row.update(status=status, bytes=size, queries=len(queries), sql=queries)
+        row["queries_cached"] = len(capture(client, url)[2])
         if status != 200:
             row["skipped"] = f"answered {status}, not 200"
             print(f"  {page.label}: skipped ({row['skipped']})")
@@ -572,7 +599,7 @@ def measure_pages(ctx: Context, by_user: dict, only: set[str] | None = None) -> 
         print(f"  {page.label}: {len(queries)} queries, {size:,} bytes")
     print("bench: latency", flush=True)
     load_before = os.getloadavg()[0]
-    samples, rounds = latencies(measured, by_user)
+    samples, rounds = latencies(measured, by_user, render_every_time)
     phase["rounds"] = rounds
     phase["load"] = [load_before, os.getloadavg()[0]]
     for key, values in samples.items():
@@ -655,6 +682,16 @@ def measure(args: argparse.Namespace) -> int:
     result.update(phase, export=export)
     result["heaviest"] = heaviest_queries(queries, vendor, args.plans)
     result["index_plans"] = index_plans(result["pages"], vendor)
+
+    print("bench: pages rendered on every request (page cache made stale each time)", flush=True)
+    rendered = measure_pages(
+        ctx,
+        by_user,
+        only={p.key for p in PAGES if p.group in ("public", "admin")},
+        render_every_time=True,
+    )
+    rendered.pop("queries")
+    result["rendered"] = rendered
 
     from bench import proposals
 
