@@ -26,6 +26,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
         DJANGO_DEBUG="False",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="tracker.example.org",
+        DJANGO_CACHE_DIR="/tmp/tracker-deploy-check-cache",
     )
     for name, value in overrides.items():
         if value is None:
@@ -50,6 +51,14 @@ def test_check_deploy_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_server_processes_do_not_share_a_cache():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=_production_env(DJANGO_CACHE_DIR=None)
+    )
+    assert result.returncode != 0
+    assert "tracker.W001" in result.stderr
 
 
 def test_check_deploy_warns_when_https_protections_are_turned_off():

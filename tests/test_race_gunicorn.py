@@ -81,6 +81,8 @@ class Server:
             DJANGO_SECURE_COOKIES="False",
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # The cache the workers share, as `make serve` sets it (tracker/pagecache.py).
+            DJANGO_CACHE_DIR=str(tmp_path / "cache"),
         )
         self.process: subprocess.Popen | None = None
 
@@ -231,3 +233,39 @@ def test_thirty_staff_posting_for_the_last_seat_at_once_one_wins(server):
     assert intake.enrollments.seat_holding().count() == 22
     assert Enrollment.objects.filter(intake=intake, student=students[won[0]]).exists()
     print(f"\n{connection.vendor}: {len(won)} saved (302), {len(refused)} refused (200, full)")
+
+
+def test_a_write_through_one_worker_shows_on_every_worker_at_once(server):
+    """The page cache is shared: after a seat is taken through one worker, no worker serves
+    the page it cached before."""
+    intake = IntakeFactory(capacity=22)
+    EnrollmentFactory.create_batch(5, intake=intake, status=Enrollment.Status.ENROLLED)
+    student = StudentFactory()
+    staff = _staff_session(server, 0)
+    token = staff.pop("csrfmiddlewaretoken")
+
+    def seats_left_everywhere() -> set[str]:
+        seen = set()
+        for _ in range(WORKERS * 6):  # connections go to whichever worker accepts first
+            status, content, _cookies = server.request("GET", "/")
+            assert status == HTTPStatus.OK, content[:500]
+            seen |= set(re.findall(r"Seats left: \d+ of 22", content))
+        return seen
+
+    assert seats_left_everywhere() == {"Seats left: 17 of 22"}
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "student": student.pk,
+            "intake": intake.pk,
+            "status": Enrollment.Status.ENROLLED,
+            "funding_source": "",
+            "waitlist_position": "",
+            "notes": "",
+            "change_reason": "",
+            "_save": "Save",
+        }
+    )
+    status, content, _cookies = server.request("POST", ADD_URL, body, staff)
+    assert status == HTTPStatus.FOUND, content[:500]
+    assert seats_left_everywhere() == {"Seats left: 16 of 22"}

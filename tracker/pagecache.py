@@ -35,6 +35,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -198,3 +199,21 @@ def cache_page_until_write(view: Callable) -> Callable:
         return cached_response(request, lambda: view(request, *args, **kwargs))
 
     return wrapped
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy`: the page cache needs a cache the server processes share."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if enabled() and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "The cache is per process (LocMemCache): with several server processes, a page "
+                "cached by one can be served for up to PAGE_CACHE_SECONDS after a write made "
+                "through another, and rate limits count per process.",
+                hint="Set DJANGO_CACHE_DIR to a directory every server process can write "
+                "(docs/deploy.md), or DJANGO_PAGE_CACHE_SECONDS=0 for a single process.",
+                id="tracker.W001",
+            )
+        ]
+    return []
