@@ -151,6 +151,28 @@ def test_erasure_is_recorded_with_who_and_why(aimee, staff):
     assert entry.change_message == "Personal data erased on request. Reason: Request DP-2027-014"
 
 
+def test_erasure_leaves_no_cached_page_with_the_personal_data(
+    aimee, staff_client, staff, django_capture_on_commit_callbacks
+):
+    """Two admin lists were cached with her name: after the erasure no cache entry holds it,
+    stale or not."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    for url in ("admin:programs_student_changelist", "admin:programs_enrollment_changelist"):
+        assert "Uwase" in staff_client.get(reverse(url)).content.decode()
+
+    def cached_with_her_name() -> int:  # the memory cache keeps values pickled, as bytes
+        return sum(b"Uwase" in value for value in cache._cache.values())
+
+    assert cached_with_her_name() == 2  # the two lists
+
+    with django_capture_on_commit_callbacks(execute=True):
+        student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+
+    assert cached_with_her_name() == 0
+
+
 def test_erasure_closes_the_students_own_account(aimee, staff):
     account = aimee.user
     student_erase(student=aimee, by=staff, reason="Request DP-2027-014")

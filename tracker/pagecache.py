@@ -72,6 +72,13 @@ def invalidate() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def purge() -> None:
+    """Delete every cached page, not only make them stale: after an erasure, no copy of the
+    erased personal data may stay in the cache until it expires. The whole cache is cleared:
+    sessions are written through to the database and are read from there again."""
+    cache.clear()
+
+
 def invalidate_on_commit(using: str | None = None) -> None:
     """Invalidate now, and once more when the current transaction commits, so that a page
     rendered from the data of before the commit cannot outlive it."""
