@@ -113,7 +113,7 @@ PAGES = [
     ),
     Page(
         "funder_report",
-        "Funder report (all sources, every funded student)",
+        "Funder report (all sources: numbers, students listed up to 1,000)",
         "programs:funder-report",
         "staff",
         "staff",

@@ -83,6 +83,8 @@ class IntakeLine:
     currency: str
     co_funders: list[CoFunderAmount]
     students: list[FundedStudent] = field(default_factory=list)
+    # False when the report covers too many students to list (funder_report's student_limit).
+    students_listed: bool = True
 
     @property
     def left(self) -> int:
@@ -163,11 +165,13 @@ def funder_report(
     funding_source: FundingSource | None = None,
     intake: Intake | None = None,
     with_students: bool = True,
+    student_limit: int | None = None,
 ) -> list[SourceReport]:
     """Funded places per funding source and intake: places, filled, left, committed amounts.
 
     "Filled" counts seat-holding enrollments (offered, enrolled, completed) with that source.
-    Five queries: sources, their co-funders, intake fundings, counts, funded students.
+    Five queries: sources, their co-funders, intake fundings, counts, funded students. The
+    students are not read (four queries) when more than `student_limit` fill the places shown.
     """
     fundings = IntakeFunding.objects.select_related("intake__program").order_by(
         "funding_source__name", "-intake__start_date", "intake__program__name", "intake__name"
@@ -195,6 +199,8 @@ def funder_report(
         }
     )
     students: dict[tuple[int, int], list[FundedStudent]] = {}
+    if student_limit is not None and filled.total() > student_limit:
+        with_students = False
     if with_students and fundings:
         rows = (
             Enrollment.objects.seat_holding()
@@ -232,6 +238,7 @@ def funder_report(
                     currency=source.currency,
                     co_funders=_co_funder_amounts(source, shares, filled[key]),
                     students=students.get(key, []),
+                    students_listed=with_students,
                 )
             )
         reports.append(SourceReport(source=source, shares=shares, lines=lines))

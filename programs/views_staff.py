@@ -107,6 +107,9 @@ class FunderReportForm(forms.Form):
         return log
 
 
+REPORT_STUDENT_LIMIT = 1000
+
+
 @require_safe
 @login_required
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
@@ -120,12 +123,20 @@ def funder_report(request: HttpRequest) -> HttpResponse:
     context = {
         "title": "Funder report",
         "form": form,
+        # A page lists at most REPORT_STUDENT_LIMIT students; above it (every source of every
+        # year), the numbers only, each line linking to its own report. The CSV lists all.
         "sources": reports.funder_report(
-            funding_source=data["funding_source"], intake=data["intake"]
+            funding_source=data["funding_source"],
+            intake=data["intake"],
+            student_limit=REPORT_STUDENT_LIMIT,
         ),
+        "student_limit": REPORT_STUDENT_LIMIT,
         "for_funders": for_funders,
         "query": request.GET.urlencode(),
     }
+    context["students_listed"] = all(
+        line.students_listed for report in context["sources"] for line in report.lines
+    )
     if for_funders:
         # A page to print or save as PDF for funders: names only, no admin around it. It is
         # made to leave the tracker, so it is logged like the CSV (row count: names shown).

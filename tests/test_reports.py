@@ -194,6 +194,37 @@ def test_the_funders_version_names_students_and_nothing_more(
     }
 
 
+def test_an_unscoped_report_over_the_limit_shows_numbers_and_links_only(
+    client, manager, september, scholarship, monkeypatch
+):
+    """Every source of every year can mean 100,000 names (12 MB of HTML): above
+    REPORT_STUDENT_LIMIT students the page shows the numbers, each line linking to its list."""
+    from programs import views_staff
+
+    client.force_login(manager)
+    funded = september.enrollments.seat_holding().filter(funding_source=scholarship)
+    total = Enrollment.objects.seat_holding().filter(funding_source__isnull=False).count()
+    name = funded.select_related("student").first().student.full_name
+
+    monkeypatch.setattr(views_staff, "REPORT_STUDENT_LIMIT", total)  # at the limit: listed
+    assert name in client.get(REPORT_URL).content.decode()
+
+    monkeypatch.setattr(views_staff, "REPORT_STUDENT_LIMIT", total - 1)  # one over: not
+    page = client.get(REPORT_URL).content.decode()
+    assert name not in page
+    assert f"More than {total - 1} students hold the funded places" in page
+    assert "14 of 20 funded places filled (6 left)." in page
+    link = f"?funding_source={scholarship.pk}&amp;intake={september.pk}"
+    assert link in page
+    # The line's own report lists its students.
+    listed = client.get(REPORT_URL, {"funding_source": scholarship.pk, "intake": september.pk})
+    assert name in listed.content.decode()
+    # The funders' version follows the same rule; the CSV lists everyone.
+    funders = client.get(REPORT_URL, {"audience": "funder"}).content.decode()
+    assert name not in funders and "14 funded students" in funders
+    assert name in b"".join(client.get(CSV_URL).streaming_content).decode("utf-8-sig")
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [("viewer", HTTPStatus.FORBIDDEN), ("manager", HTTPStatus.OK), ("superuser", HTTPStatus.OK)],
