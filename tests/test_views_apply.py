@@ -23,11 +23,15 @@ from .factories import (
 Status = Enrollment.Status
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """Today in Kigali when the test runs (not when the module was imported: a run can cross
+    midnight, and the age and date boundaries below are one day wide)."""
+    return timezone.localdate()
 
 
 def years_ago(years: int, days: int = 0) -> datetime.date:
-    return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=days)
+    return today().replace(year=today().year - years) - datetime.timedelta(days=days)
 
 
 def apply_url(intake) -> str:
@@ -162,7 +166,7 @@ def test_a_full_intake_still_takes_applications_for_the_waitlist(client, fill):
 )
 def test_closed_and_not_yet_open_intakes_refuse_applications(client, opens, closes, message):
     def day(n):
-        return None if n is None else TODAY + datetime.timedelta(days=n)
+        return None if n is None else today() + datetime.timedelta(days=n)
 
     intake = IntakeFactory(applications_open_on=day(opens), applications_close_on=day(closes))
     response = client.get(apply_url(intake))
@@ -229,18 +233,18 @@ def test_every_required_field_says_what_is_missing(client, september_intake, fie
             "Enter your date of birth as a date, e.g. 2001-09-30.",
         ),
         (
-            {"date_of_birth": (TODAY + datetime.timedelta(days=1)).isoformat()},
+            lambda: {"date_of_birth": (today() + datetime.timedelta(days=1)).isoformat()},
             "date_of_birth",
             "Your date of birth cannot be in the future.",
         ),
         (
-            {"date_of_birth": years_ago(15, days=-1).isoformat()},
+            lambda: {"date_of_birth": years_ago(15, days=-1).isoformat()},
             "date_of_birth",
             "Please check your date of birth: applicants must be between 15 and 100 years "
             "old, and this date makes you 14.",
         ),
         (
-            {"date_of_birth": years_ago(101).isoformat()},
+            lambda: {"date_of_birth": years_ago(101).isoformat()},
             "date_of_birth",
             "Please check your date of birth: applicants must be between 15 and 100 years "
             "old, and this date makes you 101.",
@@ -256,6 +260,8 @@ def test_every_required_field_says_what_is_missing(client, september_intake, fie
 def test_invalid_values_are_refused_with_a_clear_message(
     client, september_intake, changes, field, message
 ):
+    if callable(changes):  # dates: computed when the test runs
+        changes = changes()
     response = client.post(apply_url(september_intake), application(**changes))
     assert errors_of(response) == {field: [message]}
     assert not Student.objects.exists()
