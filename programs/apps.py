@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
+from django.utils.autoreload import file_changed
 
 
 class ProgramsConfig(AppConfig):
@@ -12,7 +13,15 @@ class ProgramsConfig(AppConfig):
         from tracker import pagecache
 
         pagecache.connect_signals()
+        # runserver: an edited template shows at once, not after the next write.
+        file_changed.connect(_file_changed, dispatch_uid="pagecache-file-changed")
         post_migrate.connect(_refresh_sqlite_statistics, sender=self)
+
+
+def _file_changed(sender, file_path, **kwargs) -> None:
+    from tracker import pagecache
+
+    pagecache.invalidate()  # returns None: Django still decides whether to restart
 
 
 def _refresh_sqlite_statistics(using: str, **kwargs) -> None:

@@ -189,3 +189,13 @@ def test_the_cache_can_be_turned_off(client, settings, september_intake):
     client.get(HOME)
     response = client.get(HOME)
     assert response.context is not None
+
+
+def test_an_edited_template_shows_at_once_under_runserver(tmp_path):
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    before = pagecache.current_version()
+    file_changed.send(sender=None, file_path=Path("templates/base.html"))
+    assert pagecache.current_version() != before
