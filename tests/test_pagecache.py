@@ -191,7 +191,7 @@ def test_the_cache_can_be_turned_off(client, settings, september_intake):
     assert response.context is not None
 
 
-def test_an_edited_template_shows_at_once_under_runserver(tmp_path):
+def test_an_edited_template_shows_at_once_under_runserver():
     from pathlib import Path
 
     from django.utils.autoreload import file_changed
