@@ -9,8 +9,10 @@ is built for spreadsheets and for safety:
   a carriage return or a line feed gets a leading single quote, so a spreadsheet shows it as
   text instead of running it. A phone number "+250788123456" is therefore written
   "'+250788123456". django-import-export's own escaping only handles a leading "=".
-- It streams: rows come from one query read in chunks (QuerySet.iterator), co-funders from one
-  query made up front, so memory stays flat and the number of queries does not grow with rows.
+- It streams: rows come from one query read as it goes (QuerySet.iterator on SQLite, COPY on
+  PostgreSQL: see text_rows), co-funders from one query made up front, so memory stays flat
+  and the number of queries does not grow with rows. Its speed is measured against the
+  database's own command-line tool writing the same CSV (bench/run.py).
 - Every export is logged in ExportLog. The log row is written before the first byte is sent and
   its row_count is set when the last row has been written (or, when the download is cut short,
   to the rows written so far), so the count says how much personal data left the server.
@@ -22,12 +24,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
+from datetime import UTC, datetime, time, timedelta, tzinfo
+from itertools import islice
 from typing import Any
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Func, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -37,10 +45,12 @@ from .models import Enrollment, ExportLog, FundingShare, FundingSource, Intake, 
 BOM = "\ufeff"
 # Characters that make a spreadsheet treat a cell as a formula (or mangle it): OWASP's list.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
 # Rows buffered before a chunk is sent: big enough to keep the overhead per chunk small,
 # small enough to keep memory flat.
 ROWS_PER_CHUNK = 500
 QUERY_CHUNK_SIZE = 2000
+SECONDS_A_DAY = 86_400
 
 ENROLLMENT_COLUMNS = [
     "Enrollment ID",
@@ -60,9 +70,9 @@ ENROLLMENT_COLUMNS = [
     "Applied on",
 ]
 
-# The values read for each row, in one query (no model instances: faster and lighter).
+# The columns read for each row, in one query, in the query's column order, all as text (see
+# enrollment_rows).
 _ENROLLMENT_FIELDS = [
-    "pk",
     "student__first_name",
     "student__last_name",
     "student__email",
@@ -71,12 +81,13 @@ _ENROLLMENT_FIELDS = [
     "student__country",
     "intake__program__name",
     "intake__name",
-    "intake__start_date",
     "status",
-    "status_changed_at",
-    "funding_source_id",
     "funding_source__name",
-    "created_at",
+    "id_text",
+    "intake_start_date",
+    "status_changed_seconds",
+    "funding_source_id_text",
+    "created_seconds",
 ]
 
 EXPORT_ORDERING = [
@@ -99,36 +110,84 @@ def escape_cell(value: Any) -> Any:
     return value
 
 
+def escape_text(value: str) -> str:
+    """escape_cell for a value known to be text, twice as fast: the enrollment export calls it
+    nine times a row."""
+    return "'" + value if value[:1] in _TRIGGER_SET else value
+
+
 def csv_chunks(
     header: list[str],
     rows: Iterable[Iterable[Any]],
     on_done: Callable[[int], None] | None = None,
+    *,
+    escaped_text: bool = False,
 ) -> Iterator[bytes]:
-    """Encode a header and rows as CSV (BOM first), yielding UTF-8 bytes a few hundred rows at
-    a time. Every cell goes through escape_cell.
+    """Encode a header and rows as CSV (BOM first), yielding UTF-8 bytes ROWS_PER_CHUNK rows
+    at a time. Every cell goes through escape_cell, unless `escaped_text` says that each row is
+    a sequence of strings escaped already (enrollment_rows escapes column by column, which is
+    cheaper); those rows are written by write_text_rows.
 
     `on_done(count)` is called with the number of rows written once the rows are done, and
     also when the consumer stops early (a download cut short closes the generator).
     """
+    rows = iter(rows)
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # QUOTE_MINIMAL, "\r\n" line ends
     buffer.write(BOM)
     writer.writerow([escape_cell(cell) for cell in header])
-    count = pending = 0
+    count = 0
     try:
-        for row in rows:
-            writer.writerow([escape_cell(cell) for cell in row])
-            count += 1
-            pending += 1
-            if pending >= ROWS_PER_CHUNK:
-                yield buffer.getvalue().encode("utf-8")
-                buffer.seek(0)
-                buffer.truncate()
-                pending = 0
-        yield buffer.getvalue().encode("utf-8")
+        while True:
+            chunk = list(islice(rows, ROWS_PER_CHUNK))
+            if escaped_text:
+                write_text_rows(buffer, writer, chunk)
+            else:
+                writer.writerows([escape_cell(cell) for cell in row] for row in chunk)
+            count += len(chunk)
+            yield buffer.getvalue().encode("utf-8")
+            if len(chunk) < ROWS_PER_CHUNK:
+                break
+            buffer.seek(0)
+            buffer.truncate()
     finally:
+        # Close the rows first: on PostgreSQL they may still be coming through COPY, which
+        # holds the connection that on_done needs.
+        if hasattr(rows, "close"):
+            rows.close()
         if on_done is not None:
             on_done(count)
+
+
+def write_text_rows(buffer: io.StringIO, writer: Any, rows: list[Sequence[str]]) -> None:
+    """Write rows of text to `buffer` exactly as `writer`, a csv.writer on it, would, about
+    four times faster.
+
+    csv.writer (QUOTE_MINIMAL) quotes a cell only when it holds the delimiter, the quote
+    character or a line break (or when it is the only cell of a row, and empty). So a row of
+    two or more cells with none of these characters is its cells joined with commas, and that
+    is most rows. A row is taken to be one when its joined text holds no quote or line break
+    and exactly one comma fewer than it has cells; any other row goes through `writer`.
+    At 100,000 enrollments this takes 0.25 s where writer.writerows took 1 s.
+    """
+    lines: list[str] = []
+    for row in rows:
+        line = ",".join(row)
+        if (
+            len(row) > 1
+            and line.count(",") == len(row) - 1
+            and '"' not in line
+            and "\n" not in line
+            and "\r" not in line
+        ):
+            lines.append(line)
+            continue
+        if lines:
+            buffer.write("\r\n".join(lines) + "\r\n")
+            lines = []
+        writer.writerow(row)
+    if lines:
+        buffer.write("\r\n".join(lines) + "\r\n")
 
 
 def co_funders_by_source() -> dict[int, str]:
@@ -150,48 +209,187 @@ def share_text(share: FundingShare) -> str:
     return f"{name} {share.share_percent.normalize():f}%"
 
 
-def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[list[Any]]:
-    """The export's rows for `queryset`, in the export's order.
+# The export reads every column as text, so that no driver or Django converter makes an
+# object of each value first: on PostgreSQL psycopg would parse every datetime in Python
+# (through Django's time zone loader, about 9 µs each), on SQLite Django would parse it and
+# make it aware. Two datetimes a row made that the largest cost of the export.
 
-    Two queries whatever the number of rows: the co-funders, then the rows (read in chunks).
+
+class ISODate(Func):
+    """A date column as text, "YYYY-MM-DD"."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores dates as this text already; CAST only hides the column's declared
+        # type, which would make the sqlite3 module parse the value.
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS text)")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # to_char, not ::text, whose format depends on the server's DateStyle.
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM-DD')")
+
+
+class EpochSeconds(Func):
+    """A datetime column as text: whole seconds since 1970-01-01 UTC, the fraction dropped
+    (which cannot change its local date: zones change offset, and days start, on whole
+    seconds)."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC. The fraction is cut off as text
+        # because strftime rounds it to milliseconds, which carries a time in the last half
+        # millisecond before midnight into the next day. unixepoch() would need SQLite 3.38.
+        # The %%%% become the % of strftime('%s', ...) after Python's % formatting of the
+        # template and Django's placeholder conversion.
+        template = "strftime('%%%%s', substr(%(expressions)s, 1, 19))"
+        return self.as_sql(compiler, connection, template=template)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "floor(extract(epoch FROM %(expressions)s))::bigint::text"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def local_dates(tz: tzinfo) -> Callable[[str], str]:
+    """A function turning a time given as seconds since the epoch, in text (EpochSeconds),
+    into its date in `tz`, "YYYY-MM-DD".
+
+    Converting each time costs about 2 µs, and the export has two a row. But on a day when the
+    zone keeps its offset, a UTC day holds at most one local midnight. So the work is done once
+    per UTC day: the local date before that midnight, the midnight, the local date from it on;
+    each time is then one comparison. A day on which the offset changes (daylight saving) has
+    each of its times converted in full. Memory grows with the number of days the data spans,
+    not with the number of rows.
     """
-    co_funders = co_funders_by_source()
-    tz = timezone.get_current_timezone()  # once: looking it up costs more than the conversion
-    values = queryset.order_by(*EXPORT_ORDERING).values_list(*_ENROLLMENT_FIELDS)
-    for (
-        pk,
-        first_name,
-        last_name,
-        email,
-        phone,
-        national_id,
-        country,
-        program,
-        intake,
-        start_date,
-        status,
-        status_changed_at,
-        source_id,
-        source_name,
-        created_at,
-    ) in values.iterator(chunk_size=QUERY_CHUNK_SIZE):
-        yield [
-            pk,
+    days: dict[int, tuple[str, int, str] | None] = {}
+
+    def local_date(seconds_text: str) -> str:
+        seconds = int(seconds_text)
+        day = seconds // SECONDS_A_DAY
+        try:
+            split = days[day]
+        except KeyError:
+            split = days[day] = _split_utc_day(day, tz)
+        if split is None:
+            return datetime.fromtimestamp(seconds, tz).date().isoformat()
+        before, midnight, after = split
+        return after if seconds >= midnight else before
+
+    return local_date
+
+
+def _split_utc_day(day: int, tz: tzinfo) -> tuple[str, int, str] | None:
+    """(local date before local midnight, local midnight in seconds since the epoch, local date
+    from then on) for the UTC day `day` (days since the epoch), or None when the zone's offset
+    changes during that day."""
+    start = datetime.fromtimestamp(day * SECONDS_A_DAY, UTC)
+    last = start + timedelta(seconds=SECONDS_A_DAY - 1)
+    offset = start.astimezone(tz).utcoffset()
+    if offset is None or last.astimezone(tz).utcoffset() != offset:
+        return None
+    before = (start + offset).date()
+    midnight = datetime.combine(before + timedelta(days=1), time(), UTC) - offset
+    return before.isoformat(), int(midnight.timestamp()), (last + offset).date().isoformat()
+
+
+# COPY's text format writes a backslash, and the characters that would break its fields and
+# lines, as backslash sequences; it writes no other escapes.
+_COPY_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_COPY_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _copy_unescape(match: re.Match) -> str:
+    return _COPY_ESCAPES.get(match[1], match[1])
+
+
+def text_rows(values: QuerySet) -> Iterator[Sequence[str | None]]:
+    """The rows of `values`, a values_list() of text columns, streamed in the query's order.
+    A NULL comes as None on SQLite, as "" on PostgreSQL.
+
+    SQLite: QuerySet.iterator(). PostgreSQL: the same SELECT through COPY (...) TO STDOUT rather
+    than QuerySet.iterator()'s server-side cursor, because PostgreSQL never runs a cursor's
+    query in parallel: at 100,000 enrollments the query took 1.2-1.4 s in one process, 0.7 s
+    in parallel, which is what psql's \\copy gets. COPY streams as well (a row at a time), and
+    Django logs it as a query. Two things follow. The columns come in the SELECT's order, which
+    is values_list()'s only when it names the model's fields first and then the annotations in
+    the order they were made (enrollment_rows does). And until the rows are all read or the
+    iterator is closed, COPY holds the connection: a query made meanwhile would wait for ever
+    (csv_chunks closes the rows before it writes the count).
+    """
+    connection = connections[values.db]
+    if connection.vendor != "postgresql":
+        yield from values.iterator(chunk_size=QUERY_CHUNK_SIZE)
+        return
+    sql, params = values.query.get_compiler(using=values.db).as_sql()
+    statement = f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT (NULL '')"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for data in copy:  # a row ending in "\n" (psycopg's Copy.read())
+            for line in str(data, "utf-8").split("\n")[:-1]:
+                if "\\" in line:
+                    yield [_COPY_ESCAPE.sub(_copy_unescape, field) for field in line.split("\t")]
+                else:
+                    yield line.split("\t")
+
+
+def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[tuple[str, ...]]:
+    """The export's rows for `queryset`, in the export's order, text cells escaped.
+
+    Two queries whatever the number of rows: the co-funders, then the rows (streamed: see
+    text_rows). Every column is read as text (dates as ISO text or seconds: see ISODate and
+    EpochSeconds), and what can be worked out once is (co-funders text, the time zone, each
+    day's local midnight): at 100,000 rows, every microsecond a row is a tenth of a second.
+    """
+    co_funders = {
+        str(source_id): escape_text(text) for source_id, text in co_funders_by_source().items()
+    }
+    local_date = local_dates(timezone.get_current_timezone())
+    values = (
+        queryset.order_by(*EXPORT_ORDERING)
+        .annotate(
+            id_text=Cast("pk", TextField()),
+            intake_start_date=ISODate("intake__start_date"),
+            status_changed_seconds=EpochSeconds("status_changed_at"),
+            funding_source_id_text=Cast("funding_source_id", TextField()),
+            created_seconds=EpochSeconds("created_at"),
+        )
+        .values_list(*_ENROLLMENT_FIELDS)
+    )
+    with closing(text_rows(values)) as rows:  # closed at once if the download is cut short
+        for (
             first_name,
             last_name,
             email,
             phone,
             national_id,
-            country or "",
+            country,
             program,
             intake,
-            start_date.isoformat() if start_date else "",
             status,
-            status_changed_at.astimezone(tz).date().isoformat(),
-            source_name or "",
-            co_funders.get(source_id, "") if source_id else "",
-            created_at.astimezone(tz).date().isoformat(),
-        ]
+            source_name,
+            pk,
+            start_date,
+            status_changed_seconds,
+            source_id,
+            created_seconds,
+        ) in rows:
+            yield (
+                pk,
+                escape_text(first_name),
+                escape_text(last_name),
+                escape_text(email),
+                escape_text(phone),
+                escape_text(national_id),
+                escape_text(country or ""),
+                escape_text(program),
+                escape_text(intake),
+                start_date,
+                escape_text(status),
+                local_date(status_changed_seconds),
+                escape_text(source_name) if source_name else "",
+                co_funders.get(source_id, "") if source_id else "",
+                local_date(created_seconds),
+            )
 
 
 # --- logging and the response --------------------------------------------------------------
@@ -205,6 +403,7 @@ def csv_response(
     user: AbstractBaseUser,
     kind: str,
     filters: dict,
+    escaped_text: bool = False,
 ) -> StreamingHttpResponse:
     """A streamed, logged CSV download. The ExportLog row is created now (one INSERT) and its
     row_count written when the rows are done (one UPDATE)."""
@@ -216,7 +415,8 @@ def csv_response(
         ExportLog.objects.filter(pk=log.pk).update(row_count=count)
 
     response = StreamingHttpResponse(
-        csv_chunks(header, rows, save_count), content_type="text/csv; charset=utf-8"
+        csv_chunks(header, rows, save_count, escaped_text=escaped_text),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
@@ -241,6 +441,7 @@ def enrollment_export_response(
         user=user,
         kind=ExportLog.Kind.ENROLLMENTS,
         filters=filters,
+        escaped_text=True,
     )
 
 

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import random
+import zoneinfo
 from decimal import Decimal
 from http import HTTPStatus
 from urllib.parse import urlparse
@@ -14,6 +16,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from programs import exports
 from programs.models import Enrollment, ExportLog, Student
@@ -328,6 +332,28 @@ def test_an_interrupted_download_reports_the_rows_written_so_far():
     assert counts == [exports.ROWS_PER_CHUNK]
 
 
+def test_a_download_cut_short_stops_the_query_before_the_count_is_written(
+    september_intake, joint_scholarship
+):
+    """On PostgreSQL the rows come through COPY, which holds the connection until it is
+    cancelled: the count, written through that connection, has to wait for it."""
+    _bulk_enrollments(september_intake, joint_scholarship, 5000)
+    done = []
+    rows = exports.enrollment_rows(Enrollment.objects.all())
+    chunks = exports.csv_chunks(
+        exports.ENROLLMENT_COLUMNS,
+        rows,
+        on_done=lambda count: done.append((count, Enrollment.objects.count())),
+        escaped_text=True,
+    )
+
+    first_chunk = next(chunks)
+    chunks.close()  # what the server does when the browser goes away
+
+    assert first_chunk.count(b"\r\n") == 1 + exports.ROWS_PER_CHUNK
+    assert done == [(exports.ROWS_PER_CHUNK, 5000)]
+
+
 # --- queries and streaming -----------------------------------------------------------------
 
 
@@ -489,3 +515,131 @@ def test_funder_share_amounts_are_decimal_in_the_co_funder_text(db):
     )
 
     assert exports.co_funders_by_source()[source.pk] == "A 33.5%; B 66.5%"
+
+
+# --- the fast paths write what the plain ones would ----------------------------------------
+# The export reads every column as text (through COPY on PostgreSQL: text_rows), converts dates
+# a day at a time (local_dates) and writes most rows by joining cells (write_text_rows). These
+# tests hold it to the plain way: model instances, a full time zone conversion per datetime,
+# the csv module, escape_cell on each cell.
+
+AWKWARD = [
+    "Aimée", "D'Souza, Jr.", 'O\'Brien "Quote"', "Line\nBreak", "\rÉlodie", "=1+2", "+250788",
+    "-Zoé", "@zoe", "\tTabbed", "", "a,b", "x\r\ny", "'quoted", "Nǐ hǎo", "Ngũgĩ",
+    "back\\slash\\N", "\\N", "bell\x07\x08\x0b\x0c",
+]  # fmt: skip
+
+
+def _plain_export() -> bytes:
+    tz = timezone.get_current_timezone()
+    co_funders = exports.co_funders_by_source()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(exports.ENROLLMENT_COLUMNS)
+    enrollments = Enrollment.objects.select_related(
+        "student", "intake__program", "funding_source"
+    ).order_by(*exports.EXPORT_ORDERING)
+    for e in enrollments:
+        student, source = e.student, e.funding_source
+        cells = [
+            e.pk, student.first_name, student.last_name, student.email, student.phone,
+            student.national_id, student.country.code or "", e.intake.program.name,
+            e.intake.name, e.intake.start_date.isoformat(), e.status,
+            e.status_changed_at.astimezone(tz).date().isoformat(),
+            source.name if source else "", co_funders.get(e.funding_source_id, ""),
+            e.created_at.astimezone(tz).date().isoformat(),
+        ]  # fmt: skip
+        writer.writerow([exports.escape_cell(cell) for cell in cells])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _instants_around_local_midnights(tz, days: list[datetime.date]) -> list[datetime.datetime]:
+    """For each day, its local midnight in UTC, a microsecond before and a microsecond after."""
+    instants = []
+    for day in days:
+        midnight = datetime.datetime.combine(day, datetime.time(), tz).astimezone(datetime.UTC)
+        for shift in (-1, 0, 1):
+            instants.append(midnight + datetime.timedelta(microseconds=shift))
+    return instants
+
+
+@pytest.mark.parametrize("zone", ["Africa/Kigali", "Europe/Paris", "America/St_Johns"])
+def test_the_export_writes_what_the_plain_way_writes(client, superuser, zone):
+    """Awkward names, quoting, formula escaping, and dates at local midnight, on days when
+    clocks change too (Paris and St John's: 2026-03-08, 03-29, 10-25, 11-01)."""
+    rng = random.Random(zone)
+    tz = zoneinfo.ZoneInfo(zone)
+    days = [
+        datetime.date(2026, 3, 8), datetime.date(2026, 3, 29), datetime.date(2026, 10, 25),
+        datetime.date(2026, 11, 1), datetime.date(2026, 11, 20), datetime.date(2019, 1, 1),
+    ]  # fmt: skip
+    instants = _instants_around_local_midnights(tz, days)
+    grant = FundingSourceFactory(name="Grant, phase 2")
+    FundingShareFactory(funding_source=grant, partner=PartnerFactory(short_name="=HYPER"))
+    FundingShareFactory(
+        funding_source=grant, partner=PartnerFactory(short_name="UNCTAD"), share_percent=40
+    )
+    sources = [None, grant, FundingSourceFactory(name="-Self")]
+    intakes = [
+        IntakeFactory(program=ProgramFactory(name=name), name=rng.choice(AWKWARD) + " 2027")
+        for name in ("Programme Ü", "+Trade", "Data, for trade")
+    ]
+    for n in range(40):
+        student = StudentFactory(
+            first_name=rng.choice(AWKWARD),
+            last_name=rng.choice(AWKWARD),
+            email=f"{rng.choice(['', '=', '-', '@'])}s{n}@example.rw",
+            phone=rng.choice(["", "+250788123456"]),
+            national_id=rng.choice(AWKWARD),
+            country=rng.choice(["", "RW", "CD"]),
+        )
+        enrollment = EnrollmentFactory(
+            student=student,
+            intake=rng.choice(intakes),
+            status=rng.choice(Status.values),
+            funding_source=rng.choice(sources),
+        )
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            status_changed_at=instants[n % len(instants)],
+            created_at=rng.choice(instants)
+            + datetime.timedelta(days=rng.choice([0, 0, -400, 3000])),
+        )
+    client.force_login(superuser)
+
+    with timezone.override(tz):
+        body = _body(client.get(EXPORT_URL))
+        expected = _plain_export()
+
+    assert body.count(b"\r\n") > 40
+    assert body == expected
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Africa/Kigali", "UTC", "Europe/Paris", "America/St_Johns", "Asia/Kathmandu",
+     "Australia/Lord_Howe", "Pacific/Apia"],
+)  # fmt: skip
+def test_local_dates_agree_with_a_full_conversion(zone):
+    """Every quarter hour of 2011, and the second before each: offsets of 5:45, half-hour
+    daylight saving (Lord Howe), and the day Samoa skipped (2011-12-30, Pacific/Apia)."""
+    tz = zoneinfo.ZoneInfo(zone)
+    local_date = exports.local_dates(tz)
+    start = int(datetime.datetime(2011, 1, 1, tzinfo=datetime.UTC).timestamp())
+    for quarter in range(start, start + 366 * exports.SECONDS_A_DAY, 900):
+        for seconds in (quarter - 1, quarter):
+            expected = datetime.datetime.fromtimestamp(seconds, datetime.UTC).astimezone(tz)
+            assert local_date(seconds) == expected.date().isoformat(), seconds
+
+
+text_cells = st.text(alphabet=st.sampled_from(list("ab ,\"'\r\n=+-@\t\x00é€;")), max_size=6)
+
+
+@given(rows=st.lists(st.lists(text_cells, max_size=4), max_size=6))
+def test_text_rows_are_written_as_the_csv_module_writes_them(rows):
+    fast, plain = io.StringIO(), io.StringIO()
+
+    exports.write_text_rows(fast, csv.writer(fast), rows)
+    csv.writer(plain).writerows(rows)
+
+    assert fast.getvalue() == plain.getvalue()
