@@ -541,6 +541,7 @@ INDEX_QUERIES = [
         r'ORDER BY "programs_enrollment"."created_at" DESC',
     ),
     ("student_name_order", "admin_students", r'^SELECT "programs_student"."id".*LIMIT 100'),
+    ("student_account", "my_applications", r'^SELECT "programs_enrollment"."id".*"user_id" ='),
     ("enrollment_intake_seat_src", "admin_intakes", r'^SELECT "programs_intakefunding"."id"'),
     ("enrollment_intake_seat_src", "program_list", r'^SELECT "programs_intake"."id"'),
 ]

@@ -379,3 +379,22 @@ def test_an_applicant_signs_up_then_sees_a_staff_decision(
 def test_a_huge_application_number_is_404_not_a_server_error(owner):
     url = reverse("programs:my-application", args=[int("9" * 30)])
     assert signed_in(owner.user).get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_students_own_records_are_found_by_index_when_most_have_no_account(owner):
+    """SQLite's statistics put every student without an account under one value of the
+    account column; the lookup must still take an index, not scan every student."""
+    from django.db import connection
+
+    from programs.views import _my_enrollments
+
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL's statistics count NULLs apart")
+    StudentFactory.create_batch(40)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        sql, params = _my_enrollments(owner.user).query.sql_with_params()
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(row[-1] for row in cursor.fetchall())
+    assert "SEARCH programs_student USING INDEX student_account (user_id=?)" in plan, plan
+    assert "SCAN programs_student" not in plan, plan
