@@ -130,7 +130,7 @@ def funder_report(request: HttpRequest) -> HttpResponse:
             intake=data["intake"],
             student_limit=REPORT_STUDENT_LIMIT,
         ),
-        "student_limit": REPORT_STUDENT_LIMIT,
+        "student_limit": f"{REPORT_STUDENT_LIMIT:,}",
         "for_funders": for_funders,
         "query": request.GET.urlencode(),
     }
