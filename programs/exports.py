@@ -105,9 +105,7 @@ EXPORT_ORDERING = [
 
 def escape_cell(value: Any) -> Any:
     """Neutralise a text cell a spreadsheet would read as a formula; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    return escape_text(value) if isinstance(value, str) else value
 
 
 def escape_text(value: str) -> str:

@@ -147,11 +147,18 @@ def _key(request: HttpRequest, version: str, per_user: bool) -> str:
     return f"pagecache:{version}:{get_language()}:{who}:{digest}"
 
 
+def _with_visitors_token(request: HttpRequest, content: bytes) -> bytes:
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in content:
+        return content.replace(placeholder, get_token(request).encode())
+    return content
+
+
 def _serve(request: HttpRequest, stored: tuple[int, str, bytes]) -> HttpResponse:
     status, content_type, content = stored
-    if CSRF_PLACEHOLDER.encode() in content:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    return HttpResponse(content, status=status, content_type=content_type)
+    return HttpResponse(
+        _with_visitors_token(request, content), status=status, content_type=content_type
+    )
 
 
 def cached_response(
@@ -184,18 +191,12 @@ def cached_response(
     finally:
         request._pagecache_rendering = False
     if response.status_code != 200 or response.streaming or _queued_messages(request):
-        return _without_placeholder(request, response)
+        if not response.streaming:
+            response.content = _with_visitors_token(request, response.content)
+        return response
     stored = (response.status_code, response["Content-Type"], response.content)
     cache.set(key, stored, timeout=seconds())
     return _serve(request, stored)
-
-
-def _without_placeholder(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(
-            CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-        )
-    return response
 
 
 def cache_page_until_write(view: Callable) -> Callable:
