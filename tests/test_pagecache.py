@@ -158,7 +158,7 @@ def test_an_admin_list_shows_a_bulk_action_and_its_message_then_is_cached(
     again = client.get(ENROLLMENTS).content.decode()
     assert "changed to Waitlisted" not in again  # the message was shown once, not cached
     assert again.count("Waitlisted</td>") == 3
-    with django_assert_num_queries(1):  # the user; the session and the list from the cache
+    with django_assert_num_queries(0):  # the session, the account and the list: the cache
         client.get(ENROLLMENTS)
 
 
@@ -199,3 +199,82 @@ def test_an_edited_template_shows_at_once_under_runserver():
     before = pagecache.current_version()
     file_changed.send(sender=None, file_path=Path("templates/base.html"))
     assert pagecache.current_version() != before
+
+
+# --- the signed-in account (tracker/auth.py) --------------------------------------------------
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_students_page_from_the_cache_makes_no_query(september_intake, django_assert_num_queries):
+    student = StudentFactory(user=UserFactory(username="aline", password=None))
+    EnrollmentFactory(student=student, intake=september_intake)
+    client = signed_in(student.user)
+    client.get(MY_APPLICATIONS)
+    with django_assert_num_queries(0):  # the session, the account and the page: the cache
+        response = client.get(MY_APPLICATIONS)
+    assert september_intake.program.name in response.content.decode()
+
+
+def test_a_deactivated_account_loses_access_at_once(september_intake):
+    student = StudentFactory(user=UserFactory(username="aline", password=None))
+    client = signed_in(student.user)
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.OK
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.OK  # account from the cache
+    student.user.is_active = False
+    student.user.save()  # as the admin's user form does
+    response = client.get(MY_APPLICATIONS)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_new_password_signs_out_the_other_sessions_at_once(september_intake):
+    user = UserFactory(username="aline", password=None)
+    StudentFactory(user=user)
+    client = signed_in(user)
+    client.get(MY_APPLICATIONS)
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.OK
+    user.set_password("a-new-passphrase-2027")
+    user.save()
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.FOUND
+
+
+def test_a_permission_taken_away_applies_at_once(september_intake, fill):
+    from django.contrib.auth.models import Group, Permission
+
+    fill(september_intake, 1)
+    viewers = Group.objects.get(name="Viewers")
+    viewer = StaffFactory(username="viewer", is_superuser=False, password=None)
+    viewer.groups.add(viewers)
+    client = signed_in(viewer)
+    client.get(ENROLLMENTS)
+    assert client.get(ENROLLMENTS).status_code == HTTPStatus.OK  # page and account cached
+    viewers.permissions.remove(Permission.objects.get(codename="view_enrollment"))
+    assert client.get(ENROLLMENTS).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_change_that_sends_no_signal_is_bounded_by_the_cache_lifetime(settings, september_intake):
+    """SQL by hand (or update() in a shell) is seen after PAGE_CACHE_SECONDS; with the cache
+    off, at once: the account is read on every request, as Django does."""
+    user = UserFactory(username="aline", password=None)
+    StudentFactory(user=user)
+    client = signed_in(user)
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.OK
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.OK  # until it expires
+    settings.PAGE_CACHE_SECONDS = 0
+    assert client.get(MY_APPLICATIONS).status_code == HTTPStatus.FOUND
+
+
+def test_an_unknown_or_inactive_account_is_not_kept(september_intake):
+    from tracker.auth import CachedModelBackend
+
+    inactive = UserFactory(username="gone", is_active=False, password=None)
+    assert CachedModelBackend().get_user(inactive.pk) is None
+    assert CachedModelBackend().get_user(inactive.pk + 1000) is None
+    type(inactive).objects.filter(pk=inactive.pk).update(is_active=True)  # no signal
+    assert CachedModelBackend().get_user(inactive.pk) == inactive  # the refusal was not kept
