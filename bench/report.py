@@ -321,8 +321,10 @@ def render_generated(
     ]
     if loads:
         out += [
-            "Load average of the machine around the latency runs (2 cores; other test suites "
-            "were running): " + "; ".join(loads) + ".",
+            f"Load average of the machine around the latency runs ({os.cpu_count()} cores; "
+            "a load near the number of cores means other work was running): "
+            + "; ".join(loads)
+            + ".",
             "",
         ]
     missing = [f"{NAMES[b]} at N = {n:,}" for b in backends for n in sizes if (b, n) not in results]
