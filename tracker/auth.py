@@ -23,13 +23,14 @@ With the page cache off (PAGE_CACHE_SECONDS=0) this is Django's ModelBackend.
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 
 from tracker import pagecache
 
 
 class CachedModelBackend(ModelBackend):
-    def get_user(self, user_id):
+    def get_user(self, user_id: int | str) -> AbstractBaseUser | None:
         if not pagecache.enabled():
             return super().get_user(user_id)
         key = f"account:{pagecache.current_version()}:{user_id}"
