@@ -94,9 +94,9 @@ class EstimatedCountPaginator(Paginator):
     An unfiltered list takes the database's own row estimate when it is above `estimate_above`,
     and counts exactly below it (or when there is no estimate), in one query either way:
     PostgreSQL's planner estimate (pg_class.reltuples, kept fresh by autovacuum), SQLite's
-    statistics table (sqlite_stat1, written by ANALYZE and `PRAGMA optimize`, which migrate
-    runs: programs/apps.py). Filtered lists count. The last page may then be a few rows short
-    of what the estimate promised.
+    statistics table (sqlite_stat1, written by the ANALYZE that migrate runs: programs/apps.py).
+    Filtered lists count. The last page may then be a few rows short of what the estimate
+    promised.
     """
 
     estimate_above = 10_000

@@ -183,6 +183,23 @@ def _staff_session(server: Server, index: int) -> dict[str, str]:
     return cookies
 
 
+def _enroll_body(token: str, student, intake) -> str:
+    """The admin's add-enrollment form, filled in to enroll `student` in `intake`."""
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "student": student.pk,
+            "intake": intake.pk,
+            "status": Enrollment.Status.ENROLLED,
+            "funding_source": "",
+            "waitlist_position": "",
+            "notes": "",
+            "change_reason": "",
+            "_save": "Save",
+        }
+    )
+
+
 def test_thirty_staff_posting_for_the_last_seat_at_once_one_wins(server):
     intake = IntakeFactory(capacity=22)
     EnrollmentFactory.create_batch(21, intake=intake, status=Enrollment.Status.ENROLLED)
@@ -195,19 +212,7 @@ def test_thirty_staff_posting_for_the_last_seat_at_once_one_wins(server):
     def post(index: int) -> None:
         cookies = dict(sessions[index])
         token = cookies.pop("csrfmiddlewaretoken")
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "student": students[index].pk,
-                "intake": intake.pk,
-                "status": Enrollment.Status.ENROLLED,
-                "funding_source": "",
-                "waitlist_position": "",
-                "notes": "",
-                "change_reason": "",
-                "_save": "Save",
-            }
-        )
+        body = _enroll_body(token, students[index], intake)
         try:
             barrier.wait(timeout=TIMEOUT)
             status, content, _cookies = server.request("POST", ADD_URL, body, cookies)
@@ -253,19 +258,7 @@ def test_a_write_through_one_worker_shows_on_every_worker_at_once(server):
         return seen
 
     assert seats_left_everywhere() == {"Seats left: 17 of 22"}
-    body = urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "student": student.pk,
-            "intake": intake.pk,
-            "status": Enrollment.Status.ENROLLED,
-            "funding_source": "",
-            "waitlist_position": "",
-            "notes": "",
-            "change_reason": "",
-            "_save": "Save",
-        }
-    )
+    body = _enroll_body(token, student, intake)
     status, content, _cookies = server.request("POST", ADD_URL, body, staff)
     assert status == HTTPStatus.FOUND, content[:500]
     assert seats_left_everywhere() == {"Seats left: 16 of 22"}

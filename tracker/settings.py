@@ -198,8 +198,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache and written through to the database: a signed-in page served
-# from the page cache then costs one query (the user), not two.
+# Sessions are read from the cache and written through to the database: with the account also
+# read from the cache (tracker/auth.py), a signed-in page served from the page cache makes no query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Only behind a proxy that sets X-Forwarded-Proto itself (and strips it from clients): otherwise
 # a client could claim https.
