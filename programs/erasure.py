@@ -20,8 +20,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tracker import pagecache
-
 from .models import Enrollment, Student
 
 ERASED = "[erased]"
@@ -127,9 +125,6 @@ def student_erase(*, student: Student, by, reason: str) -> Student:
             change_message=f"Personal data erased on request. Reason: {scrub(reason)}",
             single_object=True,
         )
-        # Pages rendered with the old values (a student's own pages, admin lists) are kept in
-        # the cache: drop every one of them, not only make them stale (tracker/pagecache.py).
-        transaction.on_commit(pagecache.purge)
     return student
 
 

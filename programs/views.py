@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tracker.pagecache import cache_page_until_write
 from tracker.security import client_ip
 
 from . import emails, public, services
@@ -82,7 +81,6 @@ def _my_enrollments(user) -> QuerySet[Enrollment]:
 
 
 @require_safe
-@cache_page_until_write
 def program_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "programs/program_list.html", {"programs": public.program_list_for_public()}
@@ -90,7 +88,6 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_page_until_write
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = public.program_page_for_public(slug=slug)
     return render(
@@ -141,7 +138,6 @@ def _record_application(form: ApplicationForm) -> Enrollment:
 
 @sensitive_post_parameters(*PERSONAL_FIELDS)
 @require_http_methods(["GET", "HEAD", "POST"])
-@cache_page_until_write
 def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
     public_intake = public.intake_for_application(pk=pk)
     intake = public_intake.intake
@@ -190,7 +186,6 @@ def application_received(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-@cache_page_until_write
 def my_applications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -204,7 +199,6 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-@cache_page_until_write
 def my_application(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(_my_enrollments(request.user), pk=pk)
     return render(request, "programs/my_application.html", {"enrollment": enrollment})
@@ -288,7 +282,7 @@ def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
             user = form.save()
             locked.user = user
             locked.save(update_fields=["user", "updated_at"])
-        login(request, user, backend="tracker.auth.CachedModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your account is ready. Here are your applications."))
         return redirect("programs:my-applications")
     return render(

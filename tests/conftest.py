@@ -91,15 +91,6 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Each test starts with no cached page (the database is rolled back between tests; the
-    per-process cache is not)."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def restore_default_language():
     """Undo the language a test request activated (LocaleMiddleware leaves it on the thread).
 

@@ -25,7 +25,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from programs.models import Enrollment, Student
-from tracker import pagecache
 
 from .factories import (
     FundingShareFactory,
@@ -183,9 +182,7 @@ PAGES: dict[str, tuple[str, Callable[[World], str]]] = {
 
 
 def _queries(client: Client, url: str) -> int:
-    """The queries of rendering the page: a page served from the page cache makes fewer
-    (tests/test_pagecache.py), so the cache is made stale first."""
-    pagecache.invalidate()
+    """The queries of rendering the page."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         if response.streaming:

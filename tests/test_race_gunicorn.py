@@ -81,8 +81,6 @@ class Server:
             DJANGO_SECURE_COOKIES="False",
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),
             DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            # The cache the workers share, as `make serve` sets it (tracker/pagecache.py).
-            DJANGO_CACHE_DIR=str(tmp_path / "cache"),
         )
         self.process: subprocess.Popen | None = None
 
@@ -241,8 +239,8 @@ def test_thirty_staff_posting_for_the_last_seat_at_once_one_wins(server):
 
 
 def test_a_write_through_one_worker_shows_on_every_worker_at_once(server):
-    """The page cache is shared: after a seat is taken through one worker, no worker serves
-    the page it cached before."""
+    """The workers keep nothing of their own: after a seat is taken through one worker, every
+    worker shows it."""
     intake = IntakeFactory(capacity=22)
     EnrollmentFactory.create_batch(5, intake=intake, status=Enrollment.Status.ENROLLED)
     student = StudentFactory()

@@ -138,15 +138,17 @@ def test_an_erased_students_records_are_not_shown(owner, owners_applications):
     assert signed_in(owner.user).get(MY_APPLICATIONS).context["enrollments"] == []
 
 
-# my applications takes 3 queries (the session comes from the cache: cached_db sessions):
-#   1. the signed-in user
-#   2. the enrollments of the user's student, with intake, programme and funding source
-#   3. whether the user has a student record (for the empty-state message)
+# my applications takes 4 queries:
+#   1. the session (in the database)
+#   2. the signed-in user
+#   3. the enrollments of the user's student, with intake, programme and funding source
+#   4. whether the user has a student record (for the empty-state message)
 def test_my_applications_queries_do_not_grow_with_applications(owner, django_assert_num_queries):
     client = signed_in(owner.user)
     for n in range(8):
         EnrollmentFactory(student=owner, intake=IntakeFactory(name=f"Intake {n}"))
-    with django_assert_num_queries(3):
+    # The session, the account, the enrollments with their intakes, and "has a student record".
+    with django_assert_num_queries(4):
         response = client.get(MY_APPLICATIONS)
     assert len(response.context["enrollments"]) == 8
 

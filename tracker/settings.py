@@ -16,11 +16,21 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """A yes/no setting; a value that is neither (DJANGO_DEBUG=Flase) stops the start."""
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is neither true nor false: use one of "
+        f"{', '.join(sorted(_TRUE))} or {', '.join(sorted(_FALSE))}."
+    )
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -28,8 +38,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    """A whole-number setting; anything else (DJANGO_EMAIL_PORT=25a) stops the start."""
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -76,8 +92,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Any write (a non-GET request) makes the cached pages stale: tracker/pagecache.py.
-    "tracker.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during sign-in into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -95,8 +109,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # After Django's csrf processor: a page rendered for the cache gets a placeholder.
-                "tracker.pagecache.csrf_token_for_cache",
             ],
         },
     },
@@ -108,8 +120,8 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # A server process keeps its connection (opening one costs more than the queries of
-        # a page served from the cache); runserver, which starts a thread per request, does not.
+        # A server process keeps its connection for a minute (opening one per request costs
+        # more than a page's queries); runserver, which starts a thread per request, does not.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
         conn_health_checks=True,
     )
@@ -133,8 +145,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # must come first so that it refuses a locked-out pair before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, with the account kept under the page cache's data version.
-    "tracker.auth.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("DJANGO_AXES_COOLOFF_HOURS", 1)
@@ -198,9 +209,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the cache and written through to the database: with the account also
-# read from the cache (tracker/auth.py), a signed-in page served from the page cache makes no query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database (Django's default), like everything app servers share: any
+# number of them, on any machine, see the same sign-ins.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Only behind a proxy that sets X-Forwarded-Proto itself (and strips it from clients): otherwise
 # a client could claim https.
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
@@ -259,28 +270,9 @@ ADMINS = [
 SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Cache -----------------------------------------------------------------------------------
-# Rendered pages (tracker/pagecache.py), rate limits and the page-cache version live here. One
-# server process (runserver, tests) is right with the per-process memory cache; several (gunicorn)
-# must share one: DJANGO_CACHE_DIR names a directory they all write (`make serve` sets it), so a
-# write seen by one process makes the pages of every process stale and a rate limit counts once.
-CACHE_DIR = os.environ.get("DJANGO_CACHE_DIR", "")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": CACHE_DIR,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-        if CACHE_DIR
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    )
-}
-# How long a rendered page may be served at most; every write makes it stale before that.
-# 0 turns the page cache off.
-PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 120)
+# Nothing shared lives in a cache: app servers are stateless and everything they share (sessions,
+# rate limits) is in the database. Django's per-process memory cache serves what is per process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

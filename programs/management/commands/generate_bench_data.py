@@ -37,7 +37,6 @@ from programs.models import (
     Program,
     Student,
 )
-from tracker import pagecache
 
 PREFIX = "bench-"
 EMAIL_DOMAIN = "@bench.example.org"
@@ -201,10 +200,6 @@ class Command(BaseCommand):
             # benchmark meets the plans production would.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
-        elif connection.vendor == "sqlite":
-            with connection.cursor() as cursor:  # what migrate does (programs/apps.py)
-                cursor.execute("ANALYZE")
-        pagecache.invalidate()  # bulk inserts send no signal
         self.stdout.write(
             f"Built bench data in {time.monotonic() - started:.1f} s: "
             f"{len(self.programs)} programmes, {len(self.intakes)} intakes, "
