@@ -30,6 +30,7 @@ from tracker.security import client_ip
 from . import emails, public, services
 from .forms import ApplicationForm, ClaimAccountForm, ClaimForm
 from .models import Enrollment, Student
+from .personal import STUDENT_PERSONAL_FIELDS
 
 # Per client address: applications sent, and account links asked for, per hour. Generous,
 # because a school or a cybercafé puts many people behind one address.
@@ -38,8 +39,6 @@ CLAIM_RATE_LIMIT = (5, 3600)
 
 CLAIM_SALT = "programs.account-claim"
 CLAIM_LINK_DAYS = 3
-
-PERSONAL_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth", "country")
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -136,7 +135,7 @@ def _record_application(form: ApplicationForm) -> Enrollment:
         )
 
 
-@sensitive_post_parameters(*PERSONAL_FIELDS)
+@sensitive_post_parameters(*STUDENT_PERSONAL_FIELDS, "country")
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
     public_intake = public.intake_for_application(pk=pk)

@@ -7,20 +7,9 @@ they carry, e.g. "form-0-email"), so a crash on a new form cannot mail a student
 
 from django.views.debug import SafeExceptionReporterFilter
 
-PERSONAL_FIELDS = frozenset(
-    {
-        "email",
-        "phone",
-        "national_id",
-        "date_of_birth",
-        "first_name",
-        "last_name",
-        "username",
-        "password",
-        "password1",
-        "password2",
-    }
-)
+from programs.personal import FORM_PERSONAL_FIELDS
+
+PERSONAL_FIELDS = FORM_PERSONAL_FIELDS
 
 
 def is_personal(name: str) -> bool:
