@@ -4,6 +4,7 @@ The five rules of ../shared/domain.md are enforced here where the database can h
 (choices, uniqueness, ranges) and in programs/services.py where they need counting and a lock.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -143,6 +144,15 @@ class IntakeQuerySet(models.QuerySet):
         )
 
 
+class ApplicationStatus(models.TextChoices):
+    """Where an intake stands for an applicant. Not stored: derived from dates and counts."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    FULL = "full", _("Full")
+
+
 class Intake(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="intakes")
     name = models.CharField(max_length=100, help_text="For example: September 2027.")
@@ -187,11 +197,32 @@ class Intake(models.Model):
     def __str__(self) -> str:
         return f"{self.program.name} – {self.name}"
 
-    def applications_are_open(self, today=None) -> bool:
+    def applications_are_open(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         if self.applications_open_on is None or self.applications_open_on > today:
             return False
         return self.applications_close_on is None or today <= self.applications_close_on
+
+    def application_status(
+        self, today: datetime.date | None = None, *, seats_taken: int | None = None
+    ) -> str:
+        """Where the intake stands for an applicant (an ApplicationStatus value).
+
+        Open and full both accept applications; a full one puts them on the waitlist.
+        `seats_taken` defaults to the with_counts() annotation, else one COUNT.
+        """
+        today = today or timezone.localdate()
+        if self.applications_open_on is None or self.applications_open_on > today:
+            return ApplicationStatus.UPCOMING
+        if not self.applications_are_open(today):
+            return ApplicationStatus.CLOSED
+        if seats_taken is None:
+            seats_taken = getattr(self, "seats_taken", None)
+        if seats_taken is None:
+            seats_taken = self.enrollments.seat_holding().count()
+        if seats_taken >= self.capacity:
+            return ApplicationStatus.FULL
+        return ApplicationStatus.OPEN
 
 
 class FundingSourceKind(models.TextChoices):

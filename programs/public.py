@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ApplicationStatus,
     FundingShare,
     FundingSource,
     Intake,
@@ -25,19 +25,14 @@ from .models import (
 
 
 class IntakeStatus:
-    """Where an intake stands for an applicant. Not stored: derived from dates and counts."""
+    """The application statuses with their labels, for templates and tests."""
 
-    UPCOMING = "upcoming"
-    OPEN = "open"
-    CLOSED = "closed"
-    FULL = "full"
+    UPCOMING = ApplicationStatus.UPCOMING
+    OPEN = ApplicationStatus.OPEN
+    CLOSED = ApplicationStatus.CLOSED
+    FULL = ApplicationStatus.FULL
 
-    labels = {
-        UPCOMING: _("Upcoming"),
-        OPEN: _("Open"),
-        CLOSED: _("Closed"),
-        FULL: _("Full"),
-    }
+    labels = {status.value: status.label for status in ApplicationStatus}
 
 
 @dataclass(frozen=True)
@@ -88,15 +83,7 @@ class PublicIntake:
 
     @property
     def status(self) -> str:
-        """Open and full both accept applications; full ones go to the waitlist."""
-        intake = self.intake
-        if intake.applications_open_on is None or intake.applications_open_on > self.today:
-            return IntakeStatus.UPCOMING
-        if not self.applications_are_open:
-            return IntakeStatus.CLOSED
-        if self.seats_left == 0:
-            return IntakeStatus.FULL
-        return IntakeStatus.OPEN
+        return self.intake.application_status(self.today, seats_taken=self.seats_taken)
 
     @property
     def status_label(self) -> str:
