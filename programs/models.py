@@ -527,17 +527,3 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.username} on {self.created_at:%Y-%m-%d %H:%M}"
-
-
-def funded_places_taken(intake_ids) -> dict[tuple[int, int], int]:
-    """Seat-holding enrollments per (intake, funding source), in one query."""
-    rows = (
-        Enrollment.objects.filter(
-            intake_id__in=intake_ids,
-            status__in=Enrollment.SEAT_HOLDING,
-            funding_source__isnull=False,
-        )
-        .values("intake_id", "funding_source_id")
-        .annotate(n=Count("pk"))
-    )
-    return {(r["intake_id"], r["funding_source_id"]): r["n"] for r in rows}

@@ -20,8 +20,8 @@ from .models import (
     Intake,
     IntakeFunding,
     Program,
-    funded_places_taken,
 )
+from .selectors.occupancy import funded_places_taken
 
 
 class IntakeStatus:

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Prefetch
 
 from .models import Enrollment, FundingShare, FundingSource, Intake, IntakeFunding
+from .selectors import occupancy
 
 CENT = Decimal("0.01")
 
@@ -188,16 +189,7 @@ def funder_report(
     )
     fundings = list(fundings)
     intake_ids = {f.intake_id for f in fundings}
-    filled = Counter(
-        {
-            (row["intake_id"], row["funding_source_id"]): row["n"]
-            for row in Enrollment.objects.seat_holding()
-            .filter(intake_id__in=intake_ids, funding_source__isnull=False)
-            .values("intake_id", "funding_source_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
+    filled = Counter(occupancy.funded_places_taken(intake_ids))
     students: dict[tuple[int, int], list[FundedStudent]] = {}
     if student_limit is not None and filled.total() > student_limit:
         with_students = False

@@ -29,6 +29,7 @@ from .models import (
     Partner,
     Student,
 )
+from .selectors import occupancy
 
 Status = Enrollment.Status
 
@@ -43,22 +44,8 @@ def _lock_intakes(*intake_ids: int | None) -> dict[int, Intake]:
     return {intake.pk: intake for intake in intakes}
 
 
-def _seats_taken(intake_id: int, *, exclude_pk: int | None = None) -> int:
-    qs = Enrollment.objects.filter(intake_id=intake_id, status__in=Enrollment.SEAT_HOLDING)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.count()
-
-
-def _funded_taken(intake_id: int, funding_source_id: int, *, exclude_pk: int | None = None) -> int:
-    qs = Enrollment.objects.filter(
-        intake_id=intake_id,
-        funding_source_id=funding_source_id,
-        status__in=Enrollment.SEAT_HOLDING,
-    )
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.count()
+_seats_taken = occupancy.seats_taken
+_funded_taken = occupancy.funded_taken
 
 
 def seats_message(*, taken: int, capacity: int) -> str:
@@ -626,9 +613,7 @@ def waitlist_openings(*, intake: Intake) -> list[FreedPlace]:
         candidate = free > 0 and waitlist_next(intake=intake, funding_source=funding.funding_source)
         if candidate:
             openings.append(FreedPlace(funding.funding_source, free, candidate))
-    unfunded_taken = Enrollment.objects.filter(
-        intake=intake, status__in=Enrollment.SEAT_HOLDING, funding_source__isnull=True
-    ).count()
+    unfunded_taken = occupancy.unfunded_taken(intake.pk)
     reserved = sum(funding.places for funding in fundings)
     free = min(seats_free, intake.capacity - reserved - unfunded_taken)
     candidate = free > 0 and waitlist_next(intake=intake)

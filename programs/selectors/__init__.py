@@ -1,0 +1,1 @@
+"""Reads reused across pages, reports, services and (later) the partner API."""

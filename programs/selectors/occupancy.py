@@ -1,0 +1,100 @@
+"""Seats and funded places taken: the one home of every occupancy count.
+
+Rules 1-3 (../shared/domain.md) count seat-holding enrollments (offered, enrolled, completed):
+the services count here under the intake's lock, the pages and reports count here to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from ..models import Enrollment, IntakeFunding
+
+Status = Enrollment.Status
+
+
+def seats_taken(intake_id: int, *, exclude_pk: int | None = None) -> int:
+    """Seat-holding enrollments of an intake, leaving out `exclude_pk` (the row being saved)."""
+    qs = Enrollment.objects.filter(intake_id=intake_id).seat_holding()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.count()
+
+
+def funded_taken(intake_id: int, funding_source_id: int, *, exclude_pk: int | None = None) -> int:
+    """Funded places of one source taken in one intake (never in another intake)."""
+    qs = Enrollment.objects.filter(
+        intake_id=intake_id, funding_source_id=funding_source_id
+    ).seat_holding()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.count()
+
+
+def unfunded_taken(intake_id: int) -> int:
+    """Seats held without a funding source (self-funded)."""
+    return (
+        Enrollment.objects.filter(intake_id=intake_id, funding_source__isnull=True)
+        .seat_holding()
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class Taken:
+    """Seat-holding enrollments of one (intake, funding source), told apart by status."""
+
+    offered: int = 0
+    enrolled: int = 0
+    completed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.offered + self.enrolled + self.completed
+
+
+def places_taken(intake_ids: Iterable[int]) -> dict[tuple[int, int | None], Taken]:
+    """Taken places per (intake id, funding source id or None), in one query."""
+    counts: dict[tuple[int, int | None], dict[str, int]] = {}
+    rows = (
+        Enrollment.objects.filter(intake_id__in=list(intake_ids))
+        .seat_holding()
+        .values("intake_id", "funding_source_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        key = (row["intake_id"], row["funding_source_id"])
+        counts.setdefault(key, {})[row["status"]] = row["n"]
+    return {key: Taken(**by_status) for key, by_status in counts.items()}
+
+
+def funded_places_taken(intake_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """Funded places taken per (intake id, funding source id), in one query."""
+    funded: dict[tuple[int, int], int] = {}
+    for (intake_id, source_id), taken in places_taken(intake_ids).items():
+        if source_id is not None:
+            funded[(intake_id, source_id)] = taken.total
+    return funded
+
+
+def fundings_with_taken() -> QuerySet[IntakeFunding]:
+    """IntakeFunding rows annotated with `taken`: seat-holding enrollments of that source there."""
+    taken = (
+        Enrollment.objects.filter(
+            intake_id=OuterRef("intake_id"),
+            funding_source_id=OuterRef("funding_source_id"),
+            status__in=Enrollment.SEAT_HOLDING,
+        )
+        .order_by()
+        .values("intake_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return IntakeFunding.objects.select_related("funding_source").annotate(
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+    )
