@@ -19,6 +19,35 @@ def staff(db):
 
 
 @pytest.fixture
+def viewer(db):
+    """Staff in the "Viewers" group: may look at everything, may change and export nothing."""
+    from django.contrib.auth.models import Group
+
+    from .factories import UserFactory
+
+    user = UserFactory(username="viewer", is_staff=True)
+    user.groups.add(Group.objects.get(name="Viewers"))
+    return user
+
+
+@pytest.fixture
+def manager(db):
+    """Staff in the "Programme managers" group, which may change admissions and export."""
+    from django.contrib.auth.models import Group
+
+    from .factories import UserFactory
+
+    user = UserFactory(username="manager", is_staff=True)
+    user.groups.add(Group.objects.get(name="Programme managers"))
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return StaffFactory(username="root")
+
+
+@pytest.fixture
 def staff_client(client, staff):
     client.force_login(staff)
     return client

@@ -3,7 +3,7 @@
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from programs import reports
@@ -76,9 +76,7 @@ def test_the_bars_do_not_depend_on_the_language(client, september):
     assert 'width="68.2"' in page  # not "68,2"
 
 
-def test_viewers_see_the_dashboard_but_not_the_export_link(client, september):
-    viewer = UserFactory(username="viewer", is_staff=True)
-    viewer.groups.add(Group.objects.get(name="Viewers"))
+def test_viewers_see_the_dashboard_but_not_the_export_link(client, september, viewer):
     client.force_login(viewer)
 
     response = client.get(_url(september))
@@ -87,9 +85,7 @@ def test_viewers_see_the_dashboard_but_not_the_export_link(client, september):
     assert reverse("programs:enrollment-export") not in response.content.decode()
 
 
-def test_managers_get_the_export_and_import_links(client, september):
-    manager = UserFactory(username="manager", is_staff=True)
-    manager.groups.add(Group.objects.get(name="Programme managers"))
+def test_managers_get_the_export_and_import_links(client, september, manager):
     client.force_login(manager)
 
     page = client.get(_url(september)).content.decode()

@@ -30,7 +30,6 @@ from .factories import (
     IntakeFundingFactory,
     PartnerFactory,
     ProgramFactory,
-    StaffFactory,
     StudentFactory,
     UserFactory,
 )
@@ -51,27 +50,6 @@ HEADER = (
 @pytest.fixture
 def student_user(db):
     return UserFactory(username="a-student")
-
-
-@pytest.fixture
-def viewer(db):
-    """Staff in the "Viewers" group: may look at everything, may not export."""
-    user = UserFactory(username="viewer", is_staff=True)
-    user.groups.add(Group.objects.get(name="Viewers"))
-    return user
-
-
-@pytest.fixture
-def manager(db):
-    """Staff in the "Programme managers" group, which holds programs.export_enrollment."""
-    user = UserFactory(username="manager", is_staff=True)
-    user.groups.add(Group.objects.get(name="Programme managers"))
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return StaffFactory(username="root")
 
 
 def _body(response) -> bytes:

@@ -6,7 +6,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.urls import reverse
 from programs import reports
 from programs.models import Enrollment, ExportLog, FundingSource, Intake
 
-from .factories import StaffFactory, UserFactory
+from .factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,20 +46,6 @@ def september(demo):
 @pytest.fixture
 def scholarship(demo):
     return FundingSource.objects.get(name="HEC–Alibaba Joint Scholarship")
-
-
-@pytest.fixture
-def manager(db):
-    user = UserFactory(username="manager", is_staff=True)
-    user.groups.add(Group.objects.get(name="Programme managers"))
-    return user
-
-
-@pytest.fixture
-def viewer(db):
-    user = UserFactory(username="viewer", is_staff=True)
-    user.groups.add(Group.objects.get(name="Viewers"))
-    return user
 
 
 def _line(report: reports.SourceReport, intake_name: str) -> reports.IntakeLine:
