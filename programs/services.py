@@ -302,78 +302,34 @@ def enrollment_bulk_set_status(
 # --- intakes and their funded places -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EnrollmentPlan:
-    """The final state of one enrollment row, as a form set would leave it."""
+def intake_capacity_validate(*, intake: Intake) -> None:
+    """Rule 1 for a new capacity (saved or not): the seats already taken still fit.
 
-    pk: int | None
-    student_id: int | None
-    status: str
-    funding_source_id: int | None
+    Raises ValidationError keyed by "capacity". Call with the intake locked.
+    """
+    if not intake.pk or intake.capacity is None:
+        return
+    taken = _seats_taken(intake.pk)
+    if taken > intake.capacity:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "This intake has %(capacity)d seats, but %(taken)d would be taken by offers, "
+                    "enrollments and completions."
+                )
+                % {"capacity": intake.capacity, "taken": taken}
+            }
+        )
 
 
-def intake_plan_validate(
-    *,
-    intake: Intake,
-    places: dict[int, int] | None = None,
-    enrollments: Iterable[EnrollmentPlan] = (),
-    deleted_enrollment_pks: Iterable[int] = (),
-) -> None:
-    """Check the whole of an intake as it would be after a change of several rows at once.
-
-    `intake` carries the new capacity (saved or not). `places` maps funding source id to the
-    new number of places (None: as in the database). `enrollments` are new or changed rows;
-    the other enrollments count as they are in the database. Call with the intake locked.
+def intake_places_validate(*, intake: Intake, places: dict[int, int]) -> None:
+    """Rules 2-3 for an intake's funded places as they would be: `places` maps funding source
+    id to places. They fit in the seats, every source in use here keeps places, and no source
+    has fewer places than its seat-holding enrollments. Call with the intake locked.
     """
     errors: list[str] = []
-    changed = list(enrollments)
-    deleted = set(deleted_enrollment_pks)
-    touched = {plan.pk for plan in changed if plan.pk} | deleted
-
-    if places is None:
-        places = (
-            dict(
-                IntakeFunding.objects.filter(intake=intake).values_list("funding_source", "places")
-            )
-            if intake.pk
-            else {}
-        )
-    names = dict(FundingSource.objects.filter(pk__in=places).values_list("pk", "name"))
-
-    seat_holding = Counter()  # funding source id (or None) -> seat-holding enrollments
-    sources_in_use: set[int] = set()
-    students: Counter = Counter()
-    if intake.pk:
-        rows = (
-            Enrollment.objects.filter(intake=intake)
-            .exclude(pk__in=touched)
-            .values("funding_source_id")
-            .annotate(
-                held=Count("pk", filter=Q(status__in=Enrollment.SEAT_HOLDING)),
-                total=Count("pk"),
-            )
-        )
-        for row in rows:
-            seat_holding[row["funding_source_id"]] += row["held"]
-            if row["funding_source_id"] is not None and row["total"]:
-                sources_in_use.add(row["funding_source_id"])
-        students.update(
-            Enrollment.objects.filter(intake=intake)
-            .exclude(pk__in=touched)
-            .values_list("student_id", flat=True)
-        )
-    for plan in changed:
-        students[plan.student_id] += 1
-        if plan.funding_source_id is not None:
-            sources_in_use.add(plan.funding_source_id)
-        if plan.status in Enrollment.SEAT_HOLDING:
-            seat_holding[plan.funding_source_id] += 1
-
-    if any(count > 1 for student_id, count in students.items() if student_id is not None):
-        errors.append(_("A student can be enrolled only once in the same intake."))
-
     total_places = sum(places.values())
-    if total_places > intake.capacity:
+    if intake.capacity is not None and total_places > intake.capacity:
         errors.append(
             _(
                 "The funded places would add up to %(places)d, more than the intake's "
@@ -381,27 +337,31 @@ def intake_plan_validate(
             )
             % {"places": total_places, "capacity": intake.capacity}
         )
-    taken = sum(seat_holding.values())
-    if taken > intake.capacity:
-        errors.append(
-            _(
-                "This intake has %(capacity)d seats, but %(taken)d would be taken by offers, "
-                "enrollments and completions."
-            )
-            % {"capacity": intake.capacity, "taken": taken}
+    held: Counter = Counter()
+    in_use: set[int] = set()
+    if intake.pk:
+        rows = (
+            Enrollment.objects.filter(intake=intake, funding_source__isnull=False)
+            .values("funding_source_id")
+            .annotate(held=Count("pk", filter=Q(status__in=Enrollment.SEAT_HOLDING)))
+            .order_by()
         )
-    for source_id in sorted(sources_in_use - set(places)):
-        source = FundingSource.objects.get(pk=source_id)
+        for row in rows:
+            in_use.add(row["funding_source_id"])
+            held[row["funding_source_id"]] = row["held"]
+    names = dict(
+        FundingSource.objects.filter(pk__in=set(places) | in_use).values_list("pk", "name")
+    )
+    for source_id in sorted(in_use - set(places)):
         errors.append(
             _(
                 "%(source)s has no funded places in this intake, but enrollments here use it. "
                 "Keep its funding or change those enrollments first."
             )
-            % {"source": source.name}
+            % {"source": names[source_id]}
         )
     for source_id, source_places in sorted(places.items()):
-        funded = seat_holding.get(source_id, 0)
-        if funded > source_places:
+        if held[source_id] > source_places:
             errors.append(
                 _(
                     "%(source)s pays for %(places)d places in this intake, but %(taken)d "
@@ -410,19 +370,54 @@ def intake_plan_validate(
                 % {
                     "source": names.get(source_id, source_id),
                     "places": source_places,
-                    "taken": funded,
+                    "taken": held[source_id],
                 }
             )
     if errors:
         raise ValidationError(errors)
 
 
-def intake_plan_check(*, intake: Intake, **plan) -> None:
-    """Lock the intake and validate a plan (see intake_plan_validate) for it."""
+def _places_in(intake_id: int, *, without_pk: int | None = None) -> dict[int, int]:
+    rows = IntakeFunding.objects.filter(intake_id=intake_id).exclude(pk=without_pk)
+    return dict(rows.values_list("funding_source", "places"))
+
+
+def intake_plan_validate(*, intake: Intake, places: dict[int, int] | None = None) -> None:
+    """The whole intake: its capacity and its funded places (None: as in the database).
+
+    Raises one ValidationError: capacity messages under "capacity", the rest not keyed.
+    """
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: intake_capacity_validate(intake=intake),
+        lambda: intake_places_validate(
+            intake=intake,
+            places=places if places is not None else (_places_in(intake.pk) if intake.pk else {}),
+        ),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for key, messages in error.update_error_dict({}).items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def intake_capacity_check(*, intake: Intake) -> None:
+    """Lock the intake and check its new capacity against the seats taken."""
     with transaction.atomic():
         if intake.pk:
             _lock_intakes(intake.pk)
-        intake_plan_validate(intake=intake, **plan)
+        intake_capacity_validate(intake=intake)
+
+
+def intake_places_check(*, intake: Intake, places: dict[int, int]) -> None:
+    """Lock the intake and check the funded places planned for it (the intake page's inline)."""
+    with transaction.atomic():
+        if intake.pk:
+            _lock_intakes(intake.pk)
+        intake_places_validate(intake=intake, places=places)
 
 
 def intake_check(*, intake: Intake) -> None:
@@ -450,9 +445,7 @@ def intake_funding_set(
     """Give a funding source `places` funded places in an intake (create or change)."""
     with transaction.atomic():
         intake = _lock_intakes(intake.pk)[intake.pk]
-        current = dict(
-            IntakeFunding.objects.filter(intake=intake).values_list("funding_source", "places")
-        )
+        current = _places_in(intake.pk)
         current[funding_source.pk] = places
         intake_plan_validate(intake=intake, places=current)
         funding = IntakeFunding.objects.filter(intake=intake, funding_source=funding_source).first()
@@ -466,20 +459,26 @@ def intake_funding_set(
 
 
 def intake_funding_check(*, funding: IntakeFunding, delete: bool = False) -> None:
-    """Validate one IntakeFunding row as the admin would save (or delete) it."""
+    """Validate one IntakeFunding row as the admin would save (or delete) it.
+
+    Both places are checked under their locks: the intake (and source) the row leaves, which
+    loses its places, and the intake it joins.
+    """
     with transaction.atomic():
-        intake = _lock_intakes(funding.intake_id)[funding.intake_id]
-        current = dict(
-            IntakeFunding.objects.filter(intake=intake)
-            .exclude(pk=funding.pk)
-            .values_list("funding_source", "places")
-        )
-        if funding.pk and not delete:
-            # A row moved to another source frees the old one.
-            current.pop(funding.funding_source_id, None)
-        if not delete:
-            current[funding.funding_source_id] = funding.places
-        intake_plan_validate(intake=intake, places=current)
+        saved = (
+            IntakeFunding.objects.filter(pk=funding.pk).values("intake_id", "funding_source_id")
+        ).first()
+        left = saved["intake_id"] if saved else None
+        intakes = _lock_intakes(funding.intake_id, left)
+        if saved is not None and (delete or left != funding.intake_id):
+            intake_places_validate(
+                intake=intakes[left], places=_places_in(left, without_pk=funding.pk)
+            )
+        if delete:
+            return
+        current = _places_in(funding.intake_id, without_pk=funding.pk)
+        current[funding.funding_source_id] = funding.places
+        intake_plan_validate(intake=intakes[funding.intake_id], places=current)
 
 
 def intake_funding_delete(*, funding: IntakeFunding) -> None:
@@ -546,14 +545,30 @@ def funding_source_set_shares(
 
 
 def funding_share_check(*, share: FundingShare, delete: bool = False) -> None:
-    """Validate one co-funder row against the others of its funding source."""
-    others = FundingShare.objects.filter(funding_source_id=share.funding_source_id).exclude(
-        pk=share.pk
-    )
-    shares = [(other.partner_id, other.share_percent) for other in others]
-    if not delete:
+    """Validate one co-funder row against the others of its funding source.
+
+    A row moved to another source (or deleted) also leaves its old source: that source's
+    remaining shares must still add up, so both are checked, with both sources locked.
+    """
+    with transaction.atomic():
+        left = (
+            FundingShare.objects.filter(pk=share.pk)
+            .values_list("funding_source_id", flat=True)
+            .first()
+        )
+        ids = sorted({pk for pk in (left, share.funding_source_id) if pk is not None})
+        list(FundingSource.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if left is not None and (delete or left != share.funding_source_id):
+            remaining = FundingShare.objects.filter(funding_source_id=left).exclude(pk=share.pk)
+            shares_validate([(other.partner_id, other.share_percent) for other in remaining])
+        if delete:
+            return
+        others = FundingShare.objects.filter(funding_source_id=share.funding_source_id).exclude(
+            pk=share.pk
+        )
+        shares = [(other.partner_id, other.share_percent) for other in others]
         shares.append((share.partner_id, share.share_percent))
-    shares_validate(shares)
+        shares_validate(shares)
 
 
 # --- students ------------------------------------------------------------------------------

@@ -226,59 +226,6 @@ def test_inline_cannot_add_more_funded_places_than_seats(staff_client, september
     assert not IntakeFunding.objects.filter(funding_source=other).exists()
 
 
-def test_inline_enrollments_are_counted_together(staff_client, september_intake, fill):
-    fill(september_intake, 21)
-    rows = _enrollment_rows(september_intake) + [
-        {"student": StudentFactory().pk, "status": Status.ENROLLED, "funding_source": ""},
-        {"student": StudentFactory().pk, "status": Status.ENROLLED, "funding_source": ""},
-    ]
-    response = staff_client.post(
-        reverse("admin:programs_intake_change", args=[september_intake.pk]),
-        _intake_post(september_intake, fundings=_funding_rows(september_intake), enrollments=rows),
-    )
-    assert "This intake has 22 seats, but 23 would be taken" in _errors(response)
-    assert september_intake.enrollments.count() == 21
-
-
-def test_inline_takes_the_last_seat(staff_client, september_intake, fill):
-    fill(september_intake, 21)
-    rows = _enrollment_rows(september_intake) + [
-        {"student": StudentFactory().pk, "status": Status.ENROLLED, "funding_source": ""},
-    ]
-    response = staff_client.post(
-        reverse("admin:programs_intake_change", args=[september_intake.pk]),
-        _intake_post(september_intake, fundings=_funding_rows(september_intake), enrollments=rows),
-    )
-    assert response.status_code == HTTPStatus.FOUND
-    assert september_intake.enrollments.seat_holding().count() == 22
-
-
-def test_inline_may_free_and_take_a_funded_place_in_one_save(
-    staff_client, september_intake, joint_scholarship, fill
-):
-    funded = fill(september_intake, 20, funding_source=joint_scholarship)
-    rows = _enrollment_rows(september_intake)
-    for row in rows:
-        if row["id"] == funded[0].pk:
-            row["status"] = Status.WITHDRAWN
-    rows.append(
-        {
-            "student": StudentFactory().pk,
-            "status": Status.ENROLLED,
-            "funding_source": joint_scholarship.pk,
-        }
-    )
-    response = staff_client.post(
-        reverse("admin:programs_intake_change", args=[september_intake.pk]),
-        _intake_post(september_intake, fundings=_funding_rows(september_intake), enrollments=rows),
-    )
-    assert response.status_code == HTTPStatus.FOUND, _errors(response)
-    assert (
-        september_intake.enrollments.seat_holding().filter(funding_source=joint_scholarship).count()
-        == 20
-    )
-
-
 def test_funding_source_page_refuses_shares_that_do_not_add_up(staff_client):
     hec, alibaba = PartnerFactory(name="HEC"), PartnerFactory(name="Alibaba")
     data = {
@@ -518,37 +465,6 @@ def test_bulk_offer_applies_what_fits_and_names_who_was_refused(
     for refused in applicants[1:]:
         assert f"Refused for {refused.student.full_name}: This intake is full: 22 of 22" in html
     assert september_intake.enrollments.seat_holding().count() == 22
-
-
-def test_intake_page_may_lower_capacity_and_record_a_withdrawal_in_one_save(
-    staff_client, staff, september_intake, fill, mailoutbox, django_capture_on_commit_callbacks
-):
-    enrolled = fill(september_intake, 22)
-    rows = _enrollment_rows(september_intake)
-    for row in rows:
-        if row["id"] == enrolled[0].pk:
-            row["status"] = Status.WITHDRAWN
-    with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(
-            reverse("admin:programs_intake_change", args=[september_intake.pk]),
-            _intake_post(
-                september_intake,
-                capacity=21,
-                fundings=[{**row, "places": 20} for row in _funding_rows(september_intake)],
-                enrollments=rows,
-            ),
-        )
-    assert response.status_code == HTTPStatus.FOUND, _errors(response)
-    september_intake.refresh_from_db()
-    assert september_intake.capacity == 21
-    withdrawn = Enrollment.objects.get(pk=enrolled[0].pk)
-    assert withdrawn.status == Status.WITHDRAWN
-    record = withdrawn.history.first()
-    assert (record.history_user, record.history_change_reason) == (
-        staff,
-        "Changed on the intake page",
-    )
-    assert [m.to for m in mailoutbox] == [[withdrawn.student.email]]
 
 
 def test_erasure_action_needs_a_reason_and_keeps_the_counts(staff_client, september_intake):

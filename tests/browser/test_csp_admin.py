@@ -1,7 +1,7 @@
 """The staff's admin works under the Content-Security-Policy: no violation, no script error.
 
-Each page is loaded in Chromium with its widgets opened (calendar, select2 autocomplete, the
-collapsed enrollments), and the console is read for anything the policy refused.
+Each page is loaded in Chromium with its widgets opened (calendar, select2 autocomplete, a new
+row of funded places), and the console is read for anything the policy refused.
 """
 
 import pytest
@@ -27,9 +27,10 @@ def _open_autocomplete(page) -> None:
     page.locator(".select2-results__option").first.wait_for()
 
 
-def _open_collapsed_enrollments(page) -> None:
-    page.locator("fieldset.collapse summary").first.click()
+def _add_a_funded_places_row(page) -> None:
     _open_calendar_and_autocomplete(page)
+    page.get_by_text("Add another Funded places").click()
+    page.locator("#id_fundings-1-places").wait_for()
 
 
 def test_admin_pages_and_widgets_run_under_the_policy(new_page, catalogue, fast_password_hashing):
@@ -43,7 +44,7 @@ def test_admin_pages_and_widgets_run_under_the_policy(new_page, catalogue, fast_
     pages = [
         ("/admin/", None),
         ("/admin/programs/intake/add/", _open_calendar_and_autocomplete),
-        (f"/admin/programs/intake/{intake.pk}/change/", _open_collapsed_enrollments),
+        (f"/admin/programs/intake/{intake.pk}/change/", _add_a_funded_places_row),
         (f"/admin/programs/intake/{intake.pk}/history/", None),
         ("/admin/programs/intake/?start_date__year=2027", None),
         ("/admin/programs/enrollment/add/", _open_autocomplete),

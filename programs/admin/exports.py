@@ -23,8 +23,8 @@ from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 
-from . import exports, imports
-from .models import ExportLog, Intake
+from .. import exports, imports
+from ..models import ExportLog, Intake
 
 IMPORT_SESSION_KEY = "programs.applicant_import"
 TEMPLATE_FILES = {

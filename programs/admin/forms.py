@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.forms.models import BaseInlineFormSet
 
-from . import services
-from .models import Enrollment, FundingShare, Intake, IntakeFunding
+from .. import services
+from ..models import Enrollment, FundingShare, Intake, IntakeFunding
 
 REASON_HELP = "Optional. Kept in the enrollment's history with your name and the time."
 
@@ -60,96 +60,49 @@ class IntakeAdminForm(forms.ModelForm):
             "applications_close_on",
         ]
 
-    # Set by IntakeAdmin.get_form: when inline form sets come with the form, the last one
-    # checks the whole intake (capacity, funding and enrollments together).
+    # Set by IntakeAdmin.get_form: when the funded-places inline comes with the form, it checks
+    # the funded places as planned, and the form checks only the capacity against the seats.
     checked_by_formsets = False
 
     def _post_clean(self) -> None:
         super()._post_clean()
-        if self.errors or self.checked_by_formsets or not self.instance.pk:
+        if self.errors or not self.instance.pk:
             return
         try:
-            services.intake_check(intake=self.instance)
+            # Inside the admin's transaction: the intake stays locked until the save.
+            if self.checked_by_formsets:
+                services.intake_capacity_check(intake=self.instance)
+            else:
+                services.intake_check(intake=self.instance)
         except ValidationError as error:
             add_errors(self, error)
 
 
-class IntakeInlineFormSet(BaseInlineFormSet):
-    """Form sets of the intake page; the last of them validates the intake as a whole."""
-
-    siblings: list[BaseInlineFormSet] = []
-    checks_intake = False
-
-    def clean(self) -> None:
-        super().clean()
-        if not self.checks_intake or any(self.errors):
-            return
-        if self.instance.capacity is None:
-            return  # the intake form refused the capacity and says so
-        if any(sibling is not self and not sibling.is_valid() for sibling in self.siblings):
-            return
-        intake = self.instance
-        places = None
-        plans: list[services.EnrollmentPlan] = []
-        deleted: list[int] = []
-        for formset in self.siblings:
-            if formset.model is IntakeFunding:
-                places = _planned_places(formset)
-            elif formset.model is Enrollment:
-                plans, deleted = _planned_enrollments(formset)
-        if places is None and intake.pk:
-            places = dict(intake.fundings.values_list("funding_source", "places"))
-        try:
-            services.intake_plan_check(
-                intake=intake,
-                places=places or {},
-                enrollments=plans,
-                deleted_enrollment_pks=deleted,
-            )
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
-        intake._plan_checked = True  # read by IntakeAdmin.save_model
-
-
 def _kept_forms(formset: BaseInlineFormSet):
+    """The rows a valid form set keeps: saved ones not ticked for deletion, and filled new ones."""
     for form in formset.forms:
         if not form.has_changed() and not form.instance.pk:
             continue
-        if formset.can_delete and formset._should_delete_form(form):
+        if formset.can_delete and form.cleaned_data.get("DELETE"):
             continue
         yield form
 
 
-def _planned_places(formset: BaseInlineFormSet) -> dict[int, int]:
-    places: dict[int, int] = {}
-    for form in _kept_forms(formset):
-        source = form.cleaned_data.get("funding_source") or form.instance.funding_source
-        places[source.pk] = form.cleaned_data.get("places", form.instance.places)
-    return places
+class IntakeFundingFormSet(BaseInlineFormSet):
+    """The intake page's funded places, checked together as they would be after the save."""
 
-
-def _planned_enrollments(formset: BaseInlineFormSet):
-    plans = []
-    for form in _kept_forms(formset):
-        if not form.has_changed():
-            continue
-        data = form.cleaned_data
-        student = data.get("student") or form.instance.student
-        source = data.get("funding_source", form.instance.funding_source)
-        plans.append(
-            services.EnrollmentPlan(
-                pk=form.instance.pk,
-                student_id=student.pk,
-                status=data.get("status", form.instance.status),
-                funding_source_id=source.pk if source else None,
-            )
-        )
-    deleted = [
-        form.instance.pk
-        for form in formset.initial_forms
-        if formset.can_delete and formset._should_delete_form(form)
-    ]
-    return plans, deleted
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or self.instance.capacity is None:
+            return
+        places: dict[int, int] = {}
+        for form in _kept_forms(self):
+            source = form.cleaned_data.get("funding_source") or form.instance.funding_source
+            places[source.pk] = form.cleaned_data.get("places", form.instance.places)
+        try:
+            services.intake_places_check(intake=self.instance, places=places)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -197,46 +150,6 @@ class SafeModelChoiceField(forms.ModelChoiceField):
                     params={"value": value},
                 )
         return super().to_python(value)
-
-
-class PrefetchedAutocompleteSelect(SafeAutocompleteSelect):
-    """An autocomplete whose selected label comes from the row already loaded.
-
-    The stock widget looks the selected object up again, one query per inline row.
-    """
-
-    known: dict[str, str]
-
-    def optgroups(self, name, value, attr=None):
-        known = getattr(self, "known", {})
-        selected = [str(v) for v in value if str(v) not in ("", "None")]
-        if not selected or any(v not in known for v in selected):
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required:
-            options.append(self.create_option(name, "", "", False, 0))
-        for index, pk in enumerate(selected, start=len(options)):
-            options.append(self.create_option(name, pk, known[pk], True, index))
-        return [(None, options, 0)]
-
-
-class EnrollmentInlineFormSet(IntakeInlineFormSet):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        funding_choices = None
-        for form in self.forms:
-            student_widget = form.fields["student"].widget
-            inner = getattr(student_widget, "widget", student_widget)
-            if isinstance(inner, AutocompleteSelect) and form.instance.pk:
-                inner.__class__ = PrefetchedAutocompleteSelect
-                inner.known = {str(form.instance.student_id): str(form.instance.student)}
-            # The funding choices are the same on every row: load them once.
-            field = form.fields["funding_source"]
-            if funding_choices is None:
-                funding_choices = list(field.choices)
-            field.choices = funding_choices
-            inner = getattr(field.widget, "widget", field.widget)
-            inner.choices = funding_choices
 
 
 class IntakeFundingAdminForm(forms.ModelForm):

@@ -1,0 +1,109 @@
+"""Students: their records, their enrollments, and erasure on request."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from ..erasure import student_erase
+from ..models import Enrollment, Student
+from .base import LongListMixin, SafeAutocompleteMixin
+
+
+class EnrollmentCountInline(admin.TabularInline):
+    model = Enrollment
+    fields = ["intake", "status", "funding_source", "status_changed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("intake__program", "funding_source")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StudentActionForm(ActionForm):
+    reason = forms.CharField(
+        label="Reason (for erasure)",
+        required=False,
+        max_length=200,
+        help_text="The reference of the person's request, kept in the admin log.",
+    )
+
+
+@admin.register(Student)
+class StudentAdmin(LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    action_form = StudentActionForm
+    actions = ["erase_personal_data"]
+    ordering = ["last_name", "first_name", "pk"]
+    list_display = ["last_name", "first_name", "email", "country_name", "enrollment_count"]
+    list_display_links = ["last_name", "first_name"]
+    list_filter = ["country"]
+    search_fields = ["first_name", "last_name", "email", "national_id"]
+    autocomplete_fields = ["user"]
+    inlines = [EnrollmentCountInline]
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "email", "phone"]}),
+        ("Identity", {"fields": ["national_id", "date_of_birth", "country"]}),
+        ("Account", {"fields": ["user"]}),
+    ]
+
+    def get_queryset(self, request):
+        # A subquery, so that only the page's rows are counted and the paginator's COUNT(*)
+        # does not join every enrollment.
+        counted = (
+            Enrollment.objects.filter(student=OuterRef("pk"))
+            .order_by()
+            .values("student")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(enrollment_total=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+        )
+
+    @admin.display(description="country", ordering="country")
+    def country_name(self, obj: Student) -> str:
+        # Not the raw CountryField: the admin would rebuild its 250 translated choices per row.
+        return obj.country.name
+
+    @admin.display(description="enrollments", ordering="enrollment_total")
+    def enrollment_count(self, obj: Student) -> int:
+        return obj.enrollment_total
+
+    @admin.action(
+        description="Erase personal data (on the student's request)", permissions=["change"]
+    )
+    def erase_personal_data(self, request, queryset) -> None:
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(
+                request,
+                "Nothing was erased: type the reason (e.g. the request's reference) in the box "
+                "next to the action, then run it again.",
+                messages.ERROR,
+            )
+            return
+        erased = 0
+        for student in queryset:
+            try:
+                student_erase(student=student, by=request.user, reason=reason)
+            except ValidationError as error:
+                self.message_user(request, f"{student}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(
+                request,
+                f"The personal data of {erased} student(s) was erased.",
+                messages.SUCCESS,
+            )
