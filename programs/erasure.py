@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import erasure_traces
+from . import erasure_traces, ratelimit
 from .erasure_text import ERASED, PersonalValues, Scrub
 from .models import Enrollment, Student
 from .personal import STUDENT_PERSONAL_FIELDS
@@ -38,8 +38,9 @@ def student_erase(*, student: Student, by, reason: str) -> Student:
     Replaces: names, email; blanks phone, national ID, date of birth; unlinks and closes the
     sign-in account. Scrubs the old values from her enrollments' notes and their history, from
     the admin log (hers, her account's, and entries that name her), from other records' notes
-    and every history's change reasons, from the export log's filters, and from django-axes'
-    sign-in attempts. Records who erased, when and why in the admin log.
+    and every history's change reasons, from the export log's filters and from django-axes'
+    sign-in attempts; deletes her rate-limit counters. Records who erased, when and why in the
+    admin log.
     """
     reason = reason.strip()
     if not reason:
@@ -76,6 +77,7 @@ def student_erase(*, student: Student, by, reason: str) -> Student:
         erasure_traces.scrub_free_text(values)
         erasure_traces.scrub_export_logs(values)
         erasure_traces.forget_sign_in_attempts(values)
+        ratelimit.forget(values.identifying)  # her hashed address in the rate limits' counters
 
         LogEntry.objects.log_actions(
             user_id=by.pk,
