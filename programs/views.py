@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -142,6 +143,7 @@ def _record_application(form: ApplicationForm) -> Enrollment:
         )
 
 
+@never_cache
 @sensitive_post_parameters(*STUDENT_PERSONAL_FIELDS, "country")
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -183,6 +185,7 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/intake_apply.html", context)
 
 
+@never_cache
 @require_safe
 def application_received(request: HttpRequest, pk: int) -> HttpResponse:
     public_intake = public.intake_for_application(pk=pk)
@@ -196,6 +199,7 @@ def application_received(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the student's own pages ---------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
@@ -209,6 +213,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_safe
 def my_application(request: HttpRequest, pk: int) -> HttpResponse:
@@ -240,6 +245,7 @@ def _student_for_claim(token: str) -> Student | None:
     return student
 
 
+@never_cache
 @sensitive_post_parameters("email")
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_claim(request: HttpRequest) -> HttpResponse:
@@ -271,11 +277,13 @@ def account_claim(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/account_claim.html", {"form": form})
 
 
+@never_cache
 @require_safe
 def account_claim_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/account_claim_sent.html", {"valid_days": CLAIM_LINK_DAYS})
 
 
+@never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
