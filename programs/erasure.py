@@ -97,9 +97,9 @@ def _replacements(student: Student) -> dict[str, object]:
         "last_name": f"Student #{student.pk}",
         "email": erased_email(student.pk),
     }
+    fields = {field.name: field for field in Student._meta.concrete_fields}
     return {
-        name: known.get(name, None if Student._meta.get_field(name).null else "")
-        for name in STUDENT_PERSONAL_FIELDS
+        name: known.get(name, None if fields[name].null else "") for name in STUDENT_PERSONAL_FIELDS
     }
 
 

@@ -72,9 +72,9 @@ def hit(*, scope: str, value: str, limit: RateLimit) -> bool:
     """Count one more attempt for `value`; True when it goes over the limit of its window."""
     start = _window_start(limit.window, timezone.now())
     table = connection.ops.quote_name(RateCounter._meta.db_table)
+    # Plain fields: each column is named as its field.
     scope_c, key_c, start_c, count_c = (
-        connection.ops.quote_name(RateCounter._meta.get_field(name).column)
-        for name in ("scope", "key", "window_start", "count")
+        connection.ops.quote_name(name) for name in ("scope", "key", "window_start", "count")
     )
     params = [scope, hashed(value), connection.ops.adapt_datetimefield_value(start)]
     with connection.cursor() as cursor:
