@@ -2,7 +2,9 @@
 
 The student row stays, with its enrollments, statuses and funded places, so intake counts and
 funder reports keep adding up; what identifies the person goes, here and in the records that
-copied it: the enrollments' notes and their history, and the admin's log of changes.
+copied it: her enrollments' notes and their history, the admin's log of changes, other
+records' notes that name her, the export log's filters and django-axes' sign-in attempts
+(how text is matched: erasure_text.py; the records that are not hers: erasure_traces.py).
 
 The country is kept: funder reports count places by country, and on its own a country does not
 identify anyone.
@@ -10,19 +12,18 @@ identify anyone.
 
 from __future__ import annotations
 
-import json
-import re
-
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from . import erasure_traces, ratelimit
+from .erasure_text import ERASED, PersonalValues, Scrub
 from .models import Enrollment, Student
+from .personal import STUDENT_PERSONAL_FIELDS
 
-ERASED = "[erased]"
+__all__ = ["ERASED", "erased_email", "student_erase"]
 
 
 def erased_email(pk: int) -> str:
@@ -30,58 +31,16 @@ def erased_email(pk: int) -> str:
     return f"erased-{pk}@invalid.example"
 
 
-def _personal_values(student: Student, *, identifying_only: bool = False) -> list[str]:
-    """The student's personal values as they may appear in text.
-
-    identifying_only leaves out a first or last name alone and the date of birth, which in a
-    record about someone else more likely mean that other person.
-    """
-    values = [
-        student.full_name,
-        f"{student.last_name} {student.first_name}",
-        student.email,
-        student.phone,
-        student.national_id,
-    ]
-    if student.user is not None:
-        values += [student.user.username, student.user.email]
-    if not identifying_only:
-        values += [student.first_name, student.last_name]
-        if student.date_of_birth:
-            values += [
-                student.date_of_birth.isoformat(),
-                student.date_of_birth.strftime("%d/%m/%Y"),
-            ]
-    # Longest first, so that "Aline Uwase" goes as a whole before "Aline" alone.
-    kept = {value.strip() for value in values if value and len(value.strip()) > 1}
-    return sorted(kept, key=len, reverse=True)
-
-
-def _with_json_forms(values: list[str]) -> list[str]:
-    # The admin log stores JSON with non-ASCII letters escaped ("Aim\\u00e9e"): match that too.
-    forms = {form for value in values for form in (value, json.dumps(value)[1:-1])}
-    return sorted(forms, key=len, reverse=True)
-
-
-def _scrubber(values: list[str]):
-    if not values:
-        return lambda text: text
-    values = _with_json_forms(values)
-    # Whole words only, whatever the capitals: "Ann" goes, "Annual" stays.
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(value) for value in values) + r")(?!\w)",
-        re.IGNORECASE,
-    )
-    return lambda text: pattern.sub(ERASED, text) if text else text
-
-
 def student_erase(*, student: Student, by, reason: str) -> Student:
     """Replace the student's personal data, and scrub it from the records that copied it.
 
     Keeps: the row and its pk, country, enrollments (intake, status, funding, dates).
     Replaces: names, email; blanks phone, national ID, date of birth; unlinks and closes the
-    sign-in account. Scrubs the old values from enrollment notes (and their history, including
-    change reasons) and from the admin log. Records who erased, when and why in the admin log.
+    sign-in account. Scrubs the old values from her enrollments' notes and their history, from
+    the admin log (hers, her account's, and entries that name her), from other records' notes
+    and every history's change reasons, from the export log's filters and from django-axes'
+    sign-in attempts; deletes her rate-limit counters. Records who erased, when and why in the
+    admin log.
     """
     reason = reason.strip()
     if not reason:
@@ -97,26 +56,28 @@ def student_erase(*, student: Student, by, reason: str) -> Student:
                 f"This student's personal data was already erased on "
                 f"{timezone.localtime(student.erased_at):%Y-%m-%d}."
             )
-        scrub = _scrubber(_personal_values(student))
-        scrub_mentions = _scrubber(_personal_values(student, identifying_only=True))
-        mentions = _with_json_forms(_personal_values(student, identifying_only=True))
+        values = PersonalValues.of(student)
+        scrub = values.scrubber(about_her=True)
         user = student.user
 
-        student.first_name = "Erased"
-        student.last_name = f"Student #{student.pk}"
-        student.email = erased_email(student.pk)
-        student.phone = ""
-        student.national_id = ""
-        student.date_of_birth = None
+        for name, replacement in _replacements(student).items():
+            setattr(student, name, replacement)
         student.user = None
         student.erased_at = timezone.now()
         student.save()
 
-        _scrub_history(Student, pk=student.pk, scrub=scrub, replacement=student)
+        _scrub_history(Student, pk=student.pk, replacement=student, scrub=scrub)
         _scrub_enrollments(student, scrub)
-        _scrub_admin_log(student, scrub, mentions=mentions, scrub_mentions=scrub_mentions)
+        handled = _scrub_admin_log(student, scrub)
         if user is not None:
             _close_account(user)
+            if not (user.is_staff or user.is_superuser):
+                handled += erasure_traces.scrub_account_log(user, values)
+        erasure_traces.scrub_admin_log(values, handled=handled)
+        erasure_traces.scrub_free_text(values)
+        erasure_traces.scrub_export_logs(values)
+        erasure_traces.forget_sign_in_attempts(values)
+        ratelimit.forget(values.identifying)  # her hashed address in the rate limits' counters
 
         LogEntry.objects.log_actions(
             user_id=by.pk,
@@ -128,7 +89,21 @@ def student_erase(*, student: Student, by, reason: str) -> Student:
     return student
 
 
-def _scrub_enrollments(student: Student, scrub) -> None:
+def _replacements(student: Student) -> dict[str, object]:
+    """What each personal field becomes: a name that says what happened, a unique address
+    (the email is unique), and nothing for the others."""
+    known = {
+        "first_name": "Erased",
+        "last_name": f"Student #{student.pk}",
+        "email": erased_email(student.pk),
+    }
+    fields = {field.name: field for field in Student._meta.concrete_fields}
+    return {
+        name: known.get(name, None if fields[name].null else "") for name in STUDENT_PERSONAL_FIELDS
+    }
+
+
+def _scrub_enrollments(student: Student, scrub: Scrub) -> None:
     enrollments = list(Enrollment.objects.filter(student=student).only("pk", "notes"))
     for enrollment in enrollments:
         notes = scrub(enrollment.notes)
@@ -144,18 +119,19 @@ def _scrub_enrollments(student: Student, scrub) -> None:
             )
 
 
-def _scrub_history(model, *, pk: int, scrub, replacement) -> None:
+def _scrub_history(model, *, pk: int, replacement, scrub: Scrub) -> None:
     """Overwrite the personal fields of a model's history rows, when it keeps a history."""
     manager = getattr(model, "history", None)
     if manager is None:
         return
     rows = manager.model.objects.filter(id=pk)
+    history_fields = {f.name for f in manager.model._meta.fields}
     fields = {
         name: getattr(replacement, name)
-        for name in ("first_name", "last_name", "email", "phone", "national_id", "date_of_birth")
-        if any(f.name == name for f in manager.model._meta.fields)
+        for name in STUDENT_PERSONAL_FIELDS
+        if name in history_fields
     }
-    if any(f.name == "user" for f in manager.model._meta.fields):
+    if "user" in history_fields:
         fields["user"] = None
     rows.update(**fields)
     for row in rows.only("history_id", "history_change_reason"):
@@ -164,18 +140,16 @@ def _scrub_history(model, *, pk: int, scrub, replacement) -> None:
             rows.filter(history_id=row.history_id).update(history_change_reason=reason)
 
 
-def _scrub_admin_log(student: Student, scrub, *, mentions: list[str], scrub_mentions) -> None:
-    """Admin log entries name the student (object_repr) and may quote values in messages.
-
-    Entries about other objects can mention the student too: adding an enrollment inline on
-    the intake page logs "Aline Uwase in September 2027" against the intake.
-    """
+def _scrub_admin_log(student: Student, scrub: Scrub) -> list[int]:
+    """The entries about her and her enrollments: titled by her name, messages may quote her.
+    Returns their ids; entries elsewhere that name her are erasure_traces.scrub_admin_log's."""
     student_type = ContentType.objects.get_for_model(Student)
     enrollment_type = ContentType.objects.get_for_model(Enrollment)
     enrollments = {str(e.pk): str(e) for e in student.enrollments.select_related("intake__program")}
-    entries = LogEntry.objects.filter(
-        content_type=student_type, object_id=str(student.pk)
-    ) | LogEntry.objects.filter(content_type=enrollment_type, object_id__in=list(enrollments))
+    entries = list(
+        LogEntry.objects.filter(content_type=student_type, object_id=str(student.pk))
+        | LogEntry.objects.filter(content_type=enrollment_type, object_id__in=list(enrollments))
+    )
     for entry in entries:
         if entry.content_type_id == student_type.pk:
             object_repr = str(student)
@@ -184,23 +158,11 @@ def _scrub_admin_log(student: Student, scrub, *, mentions: list[str], scrub_ment
         LogEntry.objects.filter(pk=entry.pk).update(
             object_repr=object_repr[:200], change_message=scrub(entry.change_message)
         )
-    if not mentions:
-        return
-    mentioning = Q()
-    for value in mentions:
-        mentioning |= Q(change_message__icontains=value)
-    for entry in LogEntry.objects.filter(mentioning).exclude(pk__in=[e.pk for e in entries]):
-        change_message = scrub_mentions(entry.change_message)
-        if change_message != entry.change_message:
-            LogEntry.objects.filter(pk=entry.pk).update(change_message=change_message)
+    return [entry.pk for entry in entries]
 
 
 def _close_account(user) -> None:
     """A student's own sign-in account goes too; a staff account is only unlinked."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username=user.get_username()).delete()
     if user.is_staff or user.is_superuser:
         return
     user.username = f"erased-student-{user.pk}"

@@ -527,3 +527,7 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.username} on {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Defined beside the code that writes it; imported here so that Django and migrations see it.
+from .ratelimit import RateCounter  # noqa: E402, F401

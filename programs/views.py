@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,20 +21,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tracker.security import client_ip
 
-from . import emails, public, services
+from . import emails, public, ratelimit, services
 from .forms import ApplicationForm, ClaimAccountForm, ClaimForm
 from .models import Enrollment, Student
 from .personal import STUDENT_PERSONAL_FIELDS
 
-# Per client address: applications sent, and account links asked for, per hour. Generous,
-# because a school or a cybercafé puts many people behind one address.
-APPLY_RATE_LIMIT = (10, 3600)
-CLAIM_RATE_LIMIT = (5, 3600)
+# Applications sent, and account links asked for, per hour: a few per email address, which is
+# what stops a script; per client address a ceiling no school lab or carrier NAT reaches
+# (most Rwandan phones share a few carrier addresses), which stops a flood from one machine.
+APPLY_EMAIL_LIMIT = ratelimit.RateLimit(5, 3600)
+APPLY_ADDRESS_LIMIT = ratelimit.RateLimit(300, 3600)
+CLAIM_EMAIL_LIMIT = ratelimit.RateLimit(5, 3600)
+CLAIM_ADDRESS_LIMIT = ratelimit.RateLimit(300, 3600)
 
 CLAIM_SALT = "programs.account-claim"
 CLAIM_LINK_DAYS = 3
@@ -44,27 +47,32 @@ CLAIM_LINK_DAYS = 3
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _over_rate_limit(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
-    """Count one more attempt from this address; True once it is over `limit` in the window.
+def _over_rate_limit(
+    request: HttpRequest,
+    scope: str,
+    *,
+    email: str,
+    limits: tuple[ratelimit.RateLimit, ratelimit.RateLimit],
+) -> HttpResponse | None:
+    """Count one more attempt for this email address and this client address; the 429 page
+    once either is over its limit in the hour (programs/ratelimit.py counts, in the database).
 
-    The address is the one sign-in throttling uses (REMOTE_ADDR, or X-Forwarded-For behind
-    DJANGO_TRUSTED_PROXY_COUNT trusted proxies). The count lives in the default cache: with
-    the per-process memory cache each server process counts on its own, which is enough to
-    stop a script from flooding the form.
+    The client address is the one sign-in throttling uses (REMOTE_ADDR, or X-Forwarded-For
+    behind DJANGO_TRUSTED_PROXY_COUNT trusted proxies).
     """
-    allowed, window = limit
-    key = f"rate:{scope}:{client_ip(request) or 'unknown'}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > allowed
-
-
-def _rate_limited(request: HttpRequest) -> HttpResponse:
-    return render(request, "programs/rate_limited.html", status=HTTPStatus.TOO_MANY_REQUESTS)
+    email_limit, address_limit = limits
+    # Both are counted every time, so that a refused attempt still counts against each.
+    over_email = ratelimit.hit(scope=f"{scope}-email", value=email, limit=email_limit)
+    address = client_ip(request) or "unknown"
+    over_address = ratelimit.hit(scope=f"{scope}-address", value=address, limit=address_limit)
+    if not (over_email or over_address):
+        return None
+    return render(
+        request,
+        "programs/rate_limited.html",
+        {"per_email": over_email and not over_address},
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+    )
 
 
 def _my_enrollments(user) -> QuerySet[Enrollment]:
@@ -135,6 +143,7 @@ def _record_application(form: ApplicationForm) -> Enrollment:
         )
 
 
+@never_cache
 @sensitive_post_parameters(*STUDENT_PERSONAL_FIELDS, "country")
 @require_http_methods(["GET", "HEAD", "POST"])
 def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,8 +159,14 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
             # Look like a success, so the bot learns nothing; record and send nothing.
             return redirect("programs:application-received", pk=intake.pk)
         if form.is_valid():
-            if _over_rate_limit(request, "apply", APPLY_RATE_LIMIT):
-                return _rate_limited(request)
+            refused = _over_rate_limit(
+                request,
+                "apply",
+                email=form.cleaned_data["email"],
+                limits=(APPLY_EMAIL_LIMIT, APPLY_ADDRESS_LIMIT),
+            )
+            if refused is not None:
+                return refused
             try:
                 _record_application(form)
             except AlreadyApplied:
@@ -170,6 +185,7 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programs/intake_apply.html", context)
 
 
+@never_cache
 @require_safe
 def application_received(request: HttpRequest, pk: int) -> HttpResponse:
     public_intake = public.intake_for_application(pk=pk)
@@ -183,6 +199,7 @@ def application_received(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the student's own pages ---------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
@@ -196,6 +213,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_safe
 def my_application(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,14 +245,21 @@ def _student_for_claim(token: str) -> Student | None:
     return student
 
 
+@never_cache
 @sensitive_post_parameters("email")
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_claim(request: HttpRequest) -> HttpResponse:
     """Ask for a link to create an account. The answer never says whether the address is known."""
     form = ClaimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if _over_rate_limit(request, "claim", CLAIM_RATE_LIMIT):
-            return _rate_limited(request)
+        refused = _over_rate_limit(
+            request,
+            "claim",
+            email=form.cleaned_data["email"],
+            limits=(CLAIM_EMAIL_LIMIT, CLAIM_ADDRESS_LIMIT),
+        )
+        if refused is not None:
+            return refused
         student = services.student_find_by_email(form.cleaned_data["email"])
         if student is not None and student.erased_at is None:
             language = translation.get_language()
@@ -252,11 +277,13 @@ def account_claim(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/account_claim.html", {"form": form})
 
 
+@never_cache
 @require_safe
 def account_claim_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/account_claim_sent.html", {"valid_days": CLAIM_LINK_DAYS})
 
 
+@never_cache
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -340,7 +340,7 @@ def test_the_new_account_form_says_what_is_wrong(client, applicant, owner, data,
     assert applicant.user is None
 
 
-def test_claim_requests_are_rate_limited_per_address(client, applicant):
+def test_claim_requests_are_rate_limited_per_email_address(client, applicant):
     for _ in range(5):
         assert client.post(CLAIM, {"email": applicant.email}).status_code == HTTPStatus.FOUND
     response = client.post(CLAIM, {"email": applicant.email})

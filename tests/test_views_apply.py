@@ -297,18 +297,13 @@ def test_a_bot_filling_the_honeypot_is_thanked_and_ignored(client, september_int
     assert not Enrollment.objects.exists()
 
 
-def test_one_address_may_send_ten_applications_an_hour(client, september_intake):
-    for n in range(10):
+def test_an_eleventh_application_from_one_address_is_accepted(client, september_intake):
+    """It was refused (10 an hour per address); a school lab sends more (tests/test_rate_limits.py
+    holds the limits themselves)."""
+    for n in range(11):
         response = client.post(apply_url(september_intake), application(email=f"a{n}@example.rw"))
         assert response.status_code == HTTPStatus.FOUND
-    response = client.post(apply_url(september_intake), application(email="a10@example.rw"))
-    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert "Too many attempts from your connection" in response.content.decode()
-    assert Enrollment.objects.count() == 10
-    # Another address is not affected.
-    other = Client(REMOTE_ADDR="10.1.2.3")
-    response = other.post(apply_url(september_intake), application(email="b@example.rw"))
-    assert response.status_code == HTTPStatus.FOUND
+    assert Enrollment.objects.count() == 11
 
 
 def test_the_form_is_protected_against_csrf(september_intake):

@@ -1,9 +1,11 @@
 import os
 
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
 from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 admin.site.site_header = "Cohort tracker"
 admin.site.site_title = "Cohort tracker"
@@ -15,10 +17,18 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(static("favicon.svg"))
 
 
+# Django's sign-in, sign-out and password pages, none kept by a browser or a proxy: on a shared
+# computer, Back after signing out must not show the last student's page (Django marks only
+# some of them never_cache).
+account_urls = [
+    path(str(route.pattern), never_cache(route.callback), name=route.name)
+    for route in auth_urls.urlpatterns
+]
+
 urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("programs.urls")),
 ]
