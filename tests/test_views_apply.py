@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -413,7 +414,7 @@ def test_no_email_when_the_status_does_not_change_or_is_refused(
     fill(september_intake, 22)
     with django_capture_on_commit_callbacks(execute=True):
         services.enrollment_update(enrollment=enrollment, notes="Called on Monday")
-        with pytest.raises(services.ValidationError):
+        with pytest.raises(ValidationError):
             services.enrollment_set_status(enrollment=enrollment, status=Status.OFFERED)
     assert mail.outbox == []
 

@@ -1,0 +1,80 @@
+"""Every write that a rule depends on goes through here: keyword-only functions named
+`<thing>_<action>`, each in a transaction that locks the intake first (services/base.py).
+A refused write raises ValidationError, whose message names the rule and the numbers, and
+changes nothing. One module per topic; everything public is importable from here."""
+
+from __future__ import annotations
+
+from .base import (
+    funded_places_message,
+    seats_message,
+)
+from .enrollments import (
+    BulkResult,
+    enrollment_bulk_set_status,
+    enrollment_check,
+    enrollment_create,
+    enrollment_save,
+    enrollment_set_status,
+    enrollment_update,
+    enrollment_validate,
+)
+from .funding import (
+    funding_share_check,
+    funding_source_set_shares,
+    shares_validate,
+)
+from .intakes import (
+    intake_capacity_check,
+    intake_capacity_validate,
+    intake_check,
+    intake_funding_check,
+    intake_funding_delete,
+    intake_funding_set,
+    intake_places_check,
+    intake_places_validate,
+    intake_plan_validate,
+    intake_save,
+)
+from .students import (
+    student_find_by_email,
+    student_get_or_create,
+)
+from .waitlist import (
+    FreedPlace,
+    waitlist_next,
+    waitlist_offer_next,
+    waitlist_openings,
+)
+
+__all__ = [
+    "BulkResult",
+    "FreedPlace",
+    "enrollment_bulk_set_status",
+    "enrollment_check",
+    "enrollment_create",
+    "enrollment_save",
+    "enrollment_set_status",
+    "enrollment_update",
+    "enrollment_validate",
+    "funded_places_message",
+    "funding_share_check",
+    "funding_source_set_shares",
+    "intake_capacity_check",
+    "intake_capacity_validate",
+    "intake_check",
+    "intake_funding_check",
+    "intake_funding_delete",
+    "intake_funding_set",
+    "intake_places_check",
+    "intake_places_validate",
+    "intake_plan_validate",
+    "intake_save",
+    "seats_message",
+    "shares_validate",
+    "student_find_by_email",
+    "student_get_or_create",
+    "waitlist_next",
+    "waitlist_offer_next",
+    "waitlist_openings",
+]

@@ -1,0 +1,250 @@
+"""Enrollments: create, change, and change many at once, each checked against rules 1-4."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import emails
+from ..models import (
+    Enrollment,
+    FundingSource,
+    Intake,
+    IntakeFunding,
+    Student,
+)
+from ..selectors import occupancy
+from . import base
+from .base import Status, funded_places_message, seats_message
+
+# --- enrollments ---------------------------------------------------------------------------
+
+
+def enrollment_validate(
+    *,
+    intake: Intake,
+    student: Student,
+    status: str,
+    funding_source: FundingSource | None,
+    enrollment_pk: int | None = None,
+) -> None:
+    """Check one enrollment against the rules. Call it with the intake row locked.
+
+    Raises ValidationError keyed by the field at fault.
+    """
+    errors: dict[str, list[str]] = {}
+    duplicate = (
+        Enrollment.objects.filter(student=student, intake=intake).exclude(pk=enrollment_pk).first()
+    )
+    if duplicate is not None:
+        errors.setdefault("student", []).append(
+            _(
+                "%(student)s is already enrolled in this intake (status: %(status)s). "
+                "A student can be enrolled only once in the same intake."
+            )
+            % {"student": student.full_name, "status": duplicate.get_status_display()}
+        )
+
+    places = None
+    if funding_source is not None:
+        places = (
+            IntakeFunding.objects.filter(intake=intake, funding_source=funding_source)
+            .values_list("places", flat=True)
+            .first()
+        )
+        if places is None:
+            errors.setdefault("funding_source", []).append(
+                _(
+                    "%(source)s has no funded places in this intake. Add it to the intake's "
+                    "funding first, or choose another funding source."
+                )
+                % {"source": funding_source.name}
+            )
+
+    if status in Enrollment.SEAT_HOLDING:
+        taken = occupancy.seats_taken(intake.pk, exclude_pk=enrollment_pk)
+        if taken + 1 > intake.capacity:
+            errors.setdefault("status", []).append(
+                seats_message(taken=taken, capacity=intake.capacity)
+            )
+        if places is not None:
+            funded = occupancy.funded_taken(intake.pk, funding_source.pk, exclude_pk=enrollment_pk)
+            if funded + 1 > places:
+                errors.setdefault("funding_source", []).append(
+                    funded_places_message(source=funding_source, taken=funded, places=places)
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def enrollment_check(*, enrollment: Enrollment) -> None:
+    """Lock the intake(s) concerned and validate an unsaved enrollment state.
+
+    Used by forms inside the request's transaction, so the lock is held until the save.
+    """
+    with transaction.atomic():
+        old_intake_id = None
+        if enrollment.pk:
+            old_intake_id = (
+                Enrollment.objects.filter(pk=enrollment.pk)
+                .values_list("intake_id", flat=True)
+                .first()
+            )
+        locked = base.lock_intakes(enrollment.intake_id, old_intake_id)
+        intake = locked.get(enrollment.intake_id)
+        if intake is None:
+            raise ValidationError({"intake": _("Choose an intake.")})
+        enrollment_validate(
+            intake=intake,
+            student=enrollment.student,
+            status=enrollment.status,
+            funding_source=enrollment.funding_source,
+            enrollment_pk=enrollment.pk,
+        )
+
+
+def enrollment_save(
+    *, enrollment: Enrollment, by=None, reason: str = "", validated: bool = False
+) -> Enrollment:
+    """Create or update an enrollment as given, after checking every rule under the lock."""
+    with transaction.atomic():
+        previous = None
+        if enrollment.pk:
+            previous = (
+                Enrollment.objects.filter(pk=enrollment.pk).values("status", "intake_id").first()
+            )
+        locked = base.lock_intakes(enrollment.intake_id, previous and previous["intake_id"])
+        enrollment_validate(
+            intake=locked[enrollment.intake_id],
+            student=enrollment.student,
+            status=enrollment.status,
+            funding_source=enrollment.funding_source,
+            enrollment_pk=enrollment.pk,
+        )
+        status_changed = previous is None or previous["status"] != enrollment.status
+        if status_changed:
+            enrollment.status_changed_at = timezone.now()
+        if enrollment.status != Status.WAITLISTED:
+            enrollment.waitlist_position = None
+        elif enrollment.waitlist_position is None:
+            enrollment.waitlist_position = _next_waitlist_position(enrollment.intake_id)
+        enrollment.full_clean(validate_constraints=False)
+        base.record_history(enrollment, by=by, reason=reason)
+        enrollment.save()
+        if status_changed:
+            # The confirmation or decision email goes out once the change is committed.
+            emails.notify_status_change(enrollment=enrollment, is_new=previous is None)
+    return enrollment
+
+
+def _next_waitlist_position(intake_id: int) -> int:
+    last = (
+        Enrollment.objects.filter(intake_id=intake_id, status=Status.WAITLISTED)
+        .exclude(waitlist_position=None)
+        .order_by("-waitlist_position")
+        .values_list("waitlist_position", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
+def enrollment_create(
+    *,
+    student: Student,
+    intake: Intake,
+    status: str = Status.APPLIED,
+    funding_source: FundingSource | None = None,
+    waitlist_position: int | None = None,
+    notes: str = "",
+    by=None,
+    reason: str = "",
+) -> Enrollment:
+    enrollment = Enrollment(
+        student=student,
+        intake=intake,
+        status=status,
+        funding_source=funding_source,
+        waitlist_position=waitlist_position,
+        notes=notes,
+    )
+    return enrollment_save(enrollment=enrollment, by=by, reason=reason)
+
+
+_UNSET = object()
+
+
+def enrollment_update(
+    *,
+    enrollment: Enrollment,
+    status=_UNSET,
+    funding_source=_UNSET,
+    intake=_UNSET,
+    waitlist_position=_UNSET,
+    notes=_UNSET,
+    by=None,
+    reason: str = "",
+) -> Enrollment:
+    """Change an enrollment. A refusal leaves the enrollment object as it was."""
+    changes = {
+        "status": status,
+        "funding_source": funding_source,
+        "intake": intake,
+        "waitlist_position": waitlist_position,
+        "notes": notes,
+    }
+    changes = {name: value for name, value in changes.items() if value is not _UNSET}
+    before = {name: getattr(enrollment, name) for name in changes}
+    for name, value in changes.items():
+        setattr(enrollment, name, value)
+    try:
+        return enrollment_save(enrollment=enrollment, by=by, reason=reason)
+    except ValidationError:
+        for name, value in before.items():
+            setattr(enrollment, name, value)
+        raise
+
+
+def enrollment_set_status(
+    *,
+    enrollment: Enrollment,
+    status: str,
+    by=None,
+    reason: str = "",
+    funding_source=_UNSET,
+) -> Enrollment:
+    return enrollment_update(
+        enrollment=enrollment, status=status, funding_source=funding_source, by=by, reason=reason
+    )
+
+
+@dataclass
+class BulkResult:
+    changed: list[Enrollment] = field(default_factory=list)
+    unchanged: list[Enrollment] = field(default_factory=list)
+    refused: list[tuple[Enrollment, str]] = field(default_factory=list)
+
+
+def enrollment_bulk_set_status(
+    *, enrollments: Iterable[Enrollment], status: str, by=None, reason: str = ""
+) -> BulkResult:
+    """Apply a status to each enrollment in its own transaction; refusals do not stop the rest.
+
+    Enrollments are processed oldest first, so when seats run out the earliest applicants win.
+    """
+    result = BulkResult()
+    for enrollment in sorted(enrollments, key=lambda e: (e.created_at, e.pk)):
+        if enrollment.status == status:
+            result.unchanged.append(enrollment)
+            continue
+        try:
+            enrollment_set_status(enrollment=enrollment, status=status, by=by, reason=reason)
+        except ValidationError as error:
+            result.refused.append((enrollment, " ".join(error.messages)))
+        else:
+            result.changed.append(enrollment)
+    return result
