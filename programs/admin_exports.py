@@ -5,7 +5,7 @@ The import page is built here rather than with django-import-export's ImportMixi
 imports into the model the admin page is about, shows its own diff, and commits the rows that
 pass. Ours imports into one intake, shows a reason for every refused row, writes through
 programs.services and is all-or-nothing. django-import-export still reads the files and runs
-the rows (programs/imports.py). Between the dry run and the confirmation the uploaded file is
+the rows (programs/imports/). Between the dry run and the confirmation the uploaded file is
 kept in the staff member's session (base64, at most 5 MB) under a random token that the
 confirmation form sends back, so the confirmed import runs on exactly the file that was shown.
 """
