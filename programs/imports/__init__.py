@@ -25,14 +25,19 @@ from .cleaning import (
     country_code,
 )
 from .columns import COLUMN_LABELS, COLUMNS, REQUIRED_COLUMNS, STUDENT_FIELDS
-from .reading import (
+from .limits import (
     ADMIN_MAX_ROWS,
+    COMMAND_MAX_FILE_BYTES,
+    COMMAND_MAX_ROWS,
     FILE_FORMATS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
     MAX_FILE_BYTES,
-    ApplicantFile,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_BYTES,
     ImportFileError,
-    read_applicants_file,
 )
+from .reading import ApplicantFile, read_applicants_file
 from .resource import ApplicantResource, EmailInstanceLoader, RowPlan
 from .run import ImportReport, RowReport, applicants_import
 
@@ -40,8 +45,14 @@ __all__ = [
     "ADMIN_MAX_ROWS",
     "COLUMNS",
     "COLUMN_LABELS",
+    "COMMAND_MAX_FILE_BYTES",
+    "COMMAND_MAX_ROWS",
     "FILE_FORMATS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
     "MAX_FILE_BYTES",
+    "MAX_SHEET_ROWS",
+    "MAX_UNPACKED_BYTES",
     "REQUIRED_COLUMNS",
     "STUDENT_FIELDS",
     "ApplicantFile",

@@ -13,7 +13,8 @@ from .. import emails
 from ..models import Enrollment, Intake
 from .cleaning import cell_text
 from .columns import COLUMN_LABELS, STUDENT_FIELDS
-from .reading import ApplicantFile, ImportFileError
+from .limits import ImportFileError
+from .reading import ApplicantFile
 from .resource import ApplicantResource
 
 logger = logging.getLogger(__name__)

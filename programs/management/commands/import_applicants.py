@@ -48,11 +48,18 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"There is no user named {user!r}.", returncode=2)
         try:
-            content = file.read_bytes()
+            # One byte over the limit is enough to refuse a file too big: the rest is not read.
+            with file.open("rb") as stream:
+                content = stream.read(imports.COMMAND_MAX_FILE_BYTES + 1)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.", returncode=2) from error
         try:
-            applicant_file = imports.read_applicants_file(content, file.name, max_bytes=None)
+            applicant_file = imports.read_applicants_file(
+                content,
+                file.name,
+                max_bytes=imports.COMMAND_MAX_FILE_BYTES,
+                max_rows=imports.COMMAND_MAX_ROWS,
+            )
         except imports.ImportFileError as error:
             raise CommandError(str(error), returncode=2) from error
 
