@@ -36,6 +36,7 @@ from .limits import (
     MAX_SHEET_ROWS,
     MAX_UNPACKED_BYTES,
     ImportFileError,
+    file_too_big,
 )
 from .reading import ApplicantFile, read_applicants_file
 from .resource import ApplicantResource, EmailInstanceLoader, RowPlan
@@ -70,5 +71,6 @@ __all__ = [
     "applicants_import",
     "clean_status",
     "country_code",
+    "file_too_big",
     "read_applicants_file",
 ]

@@ -16,7 +16,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 ADMIN_MAX_ROWS = 1000
 # The command runs one transaction holding the intake's lock: 20,000 rows take about 6 minutes,
 # far more applicants than any intake has had.
-COMMAND_MAX_FILE_BYTES = 20 * 1024 * 1024
+COMMAND_MAX_FILE_BYTES = 20_000_000
 COMMAND_MAX_ROWS = 20_000
 FILE_FORMATS = {".csv": "CSV", ".xlsx": "XLSX"}
 
@@ -61,4 +61,11 @@ def unreadable(filename: str, file_format: str) -> ImportFileError:
     return ImportFileError(
         f"“{filename}” could not be read as {file_format}. Check that it is the file you meant, "
         "saved from a spreadsheet, with the column names on row 1."
+    )
+
+
+def file_too_big(size: int, limit: int) -> ImportFileError:
+    return ImportFileError(
+        f"The file is {size / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:.0f} MB. "
+        "Split it into smaller files."
     )

@@ -28,6 +28,7 @@ from .limits import (
     MAX_FILE_BYTES,
     MAX_SHEET_ROWS,
     ImportFileError,
+    file_too_big,
     n,
     unreadable,
 )
@@ -158,10 +159,7 @@ def read_applicants_file(
             "(UTF-8) or Excel workbook (.xlsx) and upload that."
         )
     if max_bytes is not None and len(content) > max_bytes:
-        raise ImportFileError(
-            f"The file is {len(content) / 1_000_000:.1f} MB; the limit is "
-            f"{max_bytes / 1_000_000:.0f} MB. Split it into smaller files."
-        )
+        raise file_too_big(len(content), max_bytes)
     notes = []
     if extension == ".xlsx":
         rows: Iterator[Any] = xlsx_rows(content, filename)

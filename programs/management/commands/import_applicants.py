@@ -48,12 +48,14 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"There is no user named {user!r}.", returncode=2)
         try:
-            # One byte over the limit is enough to refuse a file too big: the rest is not read.
-            with file.open("rb") as stream:
-                content = stream.read(imports.COMMAND_MAX_FILE_BYTES + 1)
+            size = file.stat().st_size
+            # A file too big is refused without being read.
+            content = file.read_bytes() if size <= imports.COMMAND_MAX_FILE_BYTES else b""
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.", returncode=2) from error
         try:
+            if size > imports.COMMAND_MAX_FILE_BYTES:
+                raise imports.file_too_big(size, imports.COMMAND_MAX_FILE_BYTES)
             applicant_file = imports.read_applicants_file(
                 content,
                 file.name,
