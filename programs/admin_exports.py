@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from . import exports, imports
 from .models import ExportLog, Intake
@@ -200,6 +201,7 @@ class IntakeImportMixin:
                 "intake": intake.pk,
                 "name": name,
                 "content": base64.b64encode(content).decode("ascii"),
+                "students": report.matched_students(),
             }
         context.update(report=report, token=token)
         return TemplateResponse(request, "admin/programs/intake/import_applicants.html", context)
@@ -223,13 +225,19 @@ class IntakeImportMixin:
                 request, "admin/programs/intake/import_applicants.html", context
             )
         report = imports.applicants_import(
-            intake=intake, applicant_file=applicant_file, dry_run=False, by=request.user
+            intake=intake,
+            applicant_file=applicant_file,
+            dry_run=False,
+            by=request.user,
+            expected_students=pending.get("students") or {},
         )
         if not report.written:
-            # Someone changed the intake between the dry run and the confirmation.
+            # Someone changed the intake, or erased a student, between the dry run and now.
             self.message_user(
                 request,
-                report.summary() + " The intake changed since the dry run; see the reasons below.",
+                report.summary()
+                + " "
+                + _("Something changed since the dry run; see the reasons below."),
                 messages.ERROR,
             )
             context.update(report=report)

@@ -9,11 +9,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 
 from .. import services
+from ..erasure import erased_email
 from ..models import Enrollment, FundingSource, Intake, Student
 from .cleaning import (
     BirthDateWidget,
@@ -25,6 +27,9 @@ from .cleaning import (
     clean_status,
 )
 from .columns import COLUMN_LABELS, STUDENT_FIELDS
+
+# The domain of the addresses that erasure gives records ("erased-12@invalid.example").
+ERASED_DOMAIN = "@" + erased_email(0).partition("@")[2]
 
 
 class EmailInstanceLoader(ModelInstanceLoader):
@@ -41,6 +46,7 @@ class RowPlan:
     funding_source: FundingSource | None = None
     differences: list[str] = field(default_factory=list)
     enrollment: Enrollment | None = None
+    student_id: int | None = None  # the existing student the row matched, if any
 
 
 class ApplicantResource(resources.ModelResource):
@@ -76,8 +82,11 @@ class ApplicantResource(resources.ModelResource):
         by=None,
         reason: str = "",
         progress: Callable[[], None] | None = None,
+        expected_students: dict[str, int] | None = None,
     ) -> None:
         super().__init__()
+        # At a confirmation: the existing student each email matched in the dry run.
+        self.expected_students = expected_students or {}
         self.intake = intake
         self.by = by
         self.reason = reason
@@ -104,6 +113,18 @@ class ApplicantResource(resources.ModelResource):
             validate_email(email)
         except ValidationError:
             raise ValidationError({"email": f"“{email}” is not a valid email address."}) from None
+        if email.lower().endswith(ERASED_DOMAIN):
+            # Such an address names an erased record: nothing may be added to it, and a new
+            # student with it would block the erasure of the student whose pk it carries.
+            raise ValidationError(
+                {
+                    "email": _(
+                        "“%(email)s” is the address given to an erased record; it belongs to "
+                        "nobody and cannot be imported."
+                    )
+                    % {"email": email}
+                }
+            )
         earlier = self.seen_emails.setdefault(email.lower(), row_number)
         if earlier != row_number:
             raise ValidationError(
@@ -117,6 +138,8 @@ class ApplicantResource(resources.ModelResource):
         errors: dict[str, Any] = {}
         plan = RowPlan()
         self.plans[kwargs["row_number"]] = plan
+        plan.student_id = instance.pk
+        self._check_same_student(instance, cell_text(row.get("email")))
         if instance.pk is None:
             try:
                 super().import_instance(instance, row, **kwargs)
@@ -155,6 +178,28 @@ class ApplicantResource(resources.ModelResource):
                 ]
         if errors:
             raise ValidationError(errors)
+
+    def _check_same_student(self, instance: Student, email: str) -> None:
+        """Refuse a row whose student is not the one the dry run showed, above all one whose
+        personal data was erased since: importing the row would re-create what was erased."""
+        if instance.pk is not None and instance.erased_at is not None:
+            raise ValidationError(
+                {"erased": _("This student's personal data was erased; nothing can be added.")}
+            )
+        expected = self.expected_students.get(email.lower())
+        if expected is None or expected == instance.pk:
+            return
+        if Student.objects.filter(pk=expected, erased_at__isnull=False).exists():
+            message = _(
+                "The personal data of this applicant was erased after the dry run; the row "
+                "cannot be imported. Remove it from the file and upload the file again."
+            )
+        else:
+            message = _(
+                "The student this row matched in the dry run has changed since (their email "
+                "address is no longer %(email)s). Upload the file again to check it anew."
+            ) % {"email": email}
+        raise ValidationError({"erased": message})
 
     def save_instance(self, instance: Student, is_create: bool, row, **kwargs) -> None:
         plan = self.plans[kwargs["row_number"]]

@@ -31,6 +31,7 @@ class RowReport:
     funding_source: str
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    student_id: int | None = None  # an update row: the existing student
 
     @property
     def name(self) -> str:
@@ -63,6 +64,15 @@ class ImportReport:
     @property
     def refused_rows(self) -> list[RowReport]:
         return [row for row in self.rows if row.action == "refused"]
+
+    def matched_students(self) -> dict[str, int]:
+        """Each update row's email (lower case) and the student it matched, for the
+        confirmation to check that it still finds the same ones."""
+        return {
+            row.email.lower(): row.student_id
+            for row in self.rows
+            if row.action == "update" and row.student_id is not None
+        }
 
     @property
     def written(self) -> bool:
@@ -118,6 +128,7 @@ def _row_report(resource: ApplicantResource, number: int, row: dict, result: Row
     else:
         report.action = "create" if result.import_type == RowResult.IMPORT_TYPE_NEW else "update"
         if report.action == "update":
+            report.student_id = plan.student_id if plan is not None else None
             report.notes.append("Existing student: the enrollment is added to their record.")
             if plan is not None and plan.differences:
                 report.notes.append(
@@ -135,14 +146,24 @@ def applicants_import(
     dry_run: bool,
     by=None,
     progress: Callable[[], None] | None = None,
+    expected_students: dict[str, int] | None = None,
 ) -> ImportReport:
     """Import (or, with dry_run, rehearse importing) the file's applicants into `intake`.
+
+    expected_students: at a confirmation, the dry run's matched_students(); a row that no
+    longer finds its student (erased, or its email changed) is refused.
 
     All or nothing: one transaction; any refused row rolls back every row. A dry run always
     rolls back. Holds the intake's lock (taken by the services at the first row) until the end.
     """
     reason = f"Imported from {applicant_file.name}"
-    resource = ApplicantResource(intake=intake, by=by, reason=reason, progress=progress)
+    resource = ApplicantResource(
+        intake=intake,
+        by=by,
+        reason=reason,
+        progress=progress,
+        expected_students=expected_students,
+    )
     resource.line_numbers = applicant_file.line_numbers
     # Imported applicants did not apply on the site: the services send them no status email
     # (staff write to them as they see fit).
