@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +129,7 @@ def _delimiter(content: bytes) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _csv_rows(content: bytes, encoding: str) -> Iterator[list[str]]:
+def _csv_rows(content: bytes, encoding: str) -> Generator[list[str], None, None]:
     text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=_delimiter(content))
     try:
@@ -162,7 +162,7 @@ def read_applicants_file(
         raise file_too_big(len(content), max_bytes)
     notes = []
     if extension == ".xlsx":
-        rows: Iterator[Any] = xlsx_rows(content, filename)
+        rows: Generator[Any, None, None] = xlsx_rows(content, filename)
     else:
         encoding = _encoding(content)
         if encoding != "utf-8-sig":

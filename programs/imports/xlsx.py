@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 from xml.parsers import expat
 
@@ -181,7 +181,7 @@ def check_parts(archive: zipfile.ZipFile, filename: str) -> None:
                 raise unreadable(filename, "XLSX") from error
 
 
-def xlsx_rows(content: bytes, filename: str) -> Iterator[tuple[Any, ...]]:
+def xlsx_rows(content: bytes, filename: str) -> Generator[tuple[Any, ...], None, None]:
     """The values of the first sheet's rows, one row at a time, once the archive passed."""
     check_parts(check_archive(content, filename), filename)
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
