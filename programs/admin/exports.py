@@ -5,7 +5,7 @@ The import page is built here rather than with django-import-export's ImportMixi
 imports into the model the admin page is about, shows its own diff, and commits the rows that
 pass. Ours imports into one intake, shows a reason for every refused row, writes through
 programs.services and is all-or-nothing. django-import-export still reads the files and runs
-the rows (programs/imports.py). Between the dry run and the confirmation the uploaded file is
+the rows (programs/imports/). Between the dry run and the confirmation the uploaded file is
 kept in the staff member's session (base64, at most 5 MB) under a random token that the
 confirmation form sends back, so the confirmed import runs on exactly the file that was shown.
 """
@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from .. import exports, imports
 from ..models import ExportLog, Intake
@@ -200,6 +201,7 @@ class IntakeImportMixin:
                 "intake": intake.pk,
                 "name": name,
                 "content": base64.b64encode(content).decode("ascii"),
+                "students": report.matched_students(),
             }
         context.update(report=report, token=token)
         return TemplateResponse(request, "admin/programs/intake/import_applicants.html", context)
@@ -223,13 +225,19 @@ class IntakeImportMixin:
                 request, "admin/programs/intake/import_applicants.html", context
             )
         report = imports.applicants_import(
-            intake=intake, applicant_file=applicant_file, dry_run=False, by=request.user
+            intake=intake,
+            applicant_file=applicant_file,
+            dry_run=False,
+            by=request.user,
+            expected_students=pending.get("students") or {},
         )
         if not report.written:
-            # Someone changed the intake between the dry run and the confirmation.
+            # Someone changed the intake, or erased a student, between the dry run and now.
             self.message_user(
                 request,
-                report.summary() + " The intake changed since the dry run; see the reasons below.",
+                report.summary()
+                + " "
+                + _("Something changed since the dry run; see the reasons below."),
                 messages.ERROR,
             )
             context.update(report=report)

@@ -48,11 +48,20 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"There is no user named {user!r}.", returncode=2)
         try:
-            content = file.read_bytes()
+            size = file.stat().st_size
+            # A file too big is refused without being read.
+            content = file.read_bytes() if size <= imports.COMMAND_MAX_FILE_BYTES else b""
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.", returncode=2) from error
         try:
-            applicant_file = imports.read_applicants_file(content, file.name, max_bytes=None)
+            if size > imports.COMMAND_MAX_FILE_BYTES:
+                raise imports.file_too_big(size, imports.COMMAND_MAX_FILE_BYTES)
+            applicant_file = imports.read_applicants_file(
+                content,
+                file.name,
+                max_bytes=imports.COMMAND_MAX_FILE_BYTES,
+                max_rows=imports.COMMAND_MAX_ROWS,
+            )
         except imports.ImportFileError as error:
             raise CommandError(str(error), returncode=2) from error
 

@@ -1,0 +1,200 @@
+"""Running an import (or its dry run) and reporting on each row."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from import_export.results import Result, RowResult
+
+from .. import emails
+from ..models import Enrollment, Intake
+from .cleaning import cell_text
+from .columns import COLUMN_LABELS, STUDENT_FIELDS
+from .limits import ImportFileError
+from .reading import ApplicantFile
+from .resource import ApplicantResource
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RowReport:
+    line: int
+    action: str  # "create", "update" or "refused"
+    first_name: str
+    last_name: str
+    email: str
+    status: str
+    funding_source: str
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    student_id: int | None = None  # an update row: the existing student
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass
+class ImportReport:
+    intake: Intake
+    file_name: str
+    dry_run: bool
+    rows: list[RowReport]
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("create")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def refused(self) -> int:
+        return self.count("refused")
+
+    @property
+    def refused_rows(self) -> list[RowReport]:
+        return [row for row in self.rows if row.action == "refused"]
+
+    def matched_students(self) -> dict[str, int]:
+        """Each update row's email (lower case) and the student it matched, for the
+        confirmation to check that it still finds the same ones."""
+        return {
+            row.email.lower(): row.student_id
+            for row in self.rows
+            if row.action == "update" and row.student_id is not None
+        }
+
+    @property
+    def written(self) -> bool:
+        """Whether the rows are now in the database (a real import with no refusal)."""
+        return not self.dry_run and not self.refused
+
+    def summary(self) -> str:
+        counts = (
+            f"{self.created} new student(s), {self.updated} existing student(s), "
+            f"{self.refused} row(s) refused"
+        )
+        if self.dry_run:
+            return f"Dry run of {self.file_name}: {counts}. Nothing was written."
+        if self.refused:
+            return f"Nothing was imported from {self.file_name}: {counts}."
+        return (
+            f"Imported {self.created + self.updated} applicant(s) into {self.intake} from "
+            f"{self.file_name}: {counts}."
+        )
+
+
+def _reasons(error: ValidationError) -> list[str]:
+    """The refusal as sentences; a student field's message is prefixed with its column."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    return [
+        f"{COLUMN_LABELS[key]}: {message}" if key in STUDENT_FIELDS else message
+        for key, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+def _row_report(resource: ApplicantResource, number: int, row: dict, result: RowResult):
+    plan = resource.plans.get(number)
+    report = RowReport(
+        line=resource.line(number),
+        action="refused",
+        first_name=cell_text(row.get("first_name")),
+        last_name=cell_text(row.get("last_name")),
+        email=cell_text(row.get("email")),
+        status=plan.status if plan else cell_text(row.get("status")) or Enrollment.Status.APPLIED,
+        funding_source=cell_text(row.get("funding_source")),
+    )
+    if result.import_type == RowResult.IMPORT_TYPE_INVALID:
+        report.reasons = _reasons(result.validation_error)
+    elif result.import_type == RowResult.IMPORT_TYPE_ERROR:
+        error = result.errors[-1]
+        logger.error("Unexpected error importing row %s:\n%s", report.line, error.traceback)
+        report.reasons = [
+            "This row could not be imported because of an unexpected error; please tell the "
+            f"developers: {error.error!r}."
+        ]
+    else:
+        report.action = "create" if result.import_type == RowResult.IMPORT_TYPE_NEW else "update"
+        if report.action == "update":
+            report.student_id = plan.student_id if plan is not None else None
+            report.notes.append("Existing student: the enrollment is added to their record.")
+            if plan is not None and plan.differences:
+                report.notes.append(
+                    "The details on record are kept; the file differs on: "
+                    + ", ".join(plan.differences)
+                    + "."
+                )
+    return report
+
+
+def applicants_import(
+    *,
+    intake: Intake,
+    applicant_file: ApplicantFile,
+    dry_run: bool,
+    by=None,
+    progress: Callable[[], None] | None = None,
+    expected_students: dict[str, int] | None = None,
+) -> ImportReport:
+    """Import (or, with dry_run, rehearse importing) the file's applicants into `intake`.
+
+    expected_students: at a confirmation, the dry run's matched_students(); a row that no
+    longer finds its student (erased, or its email changed) is refused.
+
+    All or nothing: one transaction; any refused row rolls back every row. A dry run always
+    rolls back. Holds the intake's lock (taken by the services at the first row) until the end.
+    """
+    reason = f"Imported from {applicant_file.name}"
+    resource = ApplicantResource(
+        intake=intake,
+        by=by,
+        reason=reason,
+        progress=progress,
+        expected_students=expected_students,
+    )
+    resource.line_numbers = applicant_file.line_numbers
+    # Imported applicants did not apply on the site: the services send them no status email
+    # (staff write to them as they see fit).
+    with emails.suppressed():
+        result: Result = resource.import_data(
+            applicant_file.dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            raise_errors=False,
+        )
+    if result.base_errors:
+        # before_import / after_import failed: nothing can have been written.
+        raise ImportFileError(
+            "The import stopped before the first row: " + str(result.base_errors[0].error)
+        )
+    rows = [
+        _row_report(
+            resource,
+            number,
+            dict(zip(applicant_file.dataset.headers, data, strict=True)),
+            row_result,
+        )
+        for number, (data, row_result) in enumerate(
+            zip(applicant_file.dataset, result.rows, strict=True), start=1
+        )
+    ]
+    return ImportReport(
+        intake=intake,
+        file_name=applicant_file.name,
+        dry_run=dry_run,
+        rows=rows,
+        notes=list(applicant_file.notes),
+    )
