@@ -13,12 +13,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .models import FundingSource, Intake, Student
+
+# The address erasure writes into a record (programs/erasure.py erased_email).
+ERASED_ADDRESS = re.compile(r"erased-\d+@invalid\.example", re.IGNORECASE)
 
 MIN_AGE = 15
 MAX_AGE = 100
@@ -154,7 +158,11 @@ class ApplicationForm(forms.Form):
         return self.cleaned_data["last_name"].strip()
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
+        email = self.cleaned_data["email"].strip()
+        if ERASED_ADDRESS.fullmatch(email):
+            # The address erasure gives a record: it belongs to nobody.
+            raise ValidationError(_("Enter your own email address."), code="erased")
+        return email
 
     def clean_phone(self) -> str:
         # People write +250 788 123 456 or +250-788-123456; the record keeps digits only.
