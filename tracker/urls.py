@@ -2,10 +2,13 @@ import os
 
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.cache import never_cache
+
+from tracker.signin import AdminSignInForm, SignInForm
 
 admin.site.site_header = "Cohort tracker"
 admin.site.site_title = "Cohort tracker"
@@ -20,9 +23,18 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 # Django's sign-in, sign-out and password pages, none kept by a browser or a proxy: on a shared
 # computer, Back after signing out must not show the last student's page (Django marks only
 # some of them never_cache).
+admin.site.login_form = AdminSignInForm
 account_urls = [
-    path(str(route.pattern), never_cache(route.callback), name=route.name)
-    for route in auth_urls.urlpatterns
+    path(
+        "login/",
+        never_cache(auth_views.LoginView.as_view(authentication_form=SignInForm)),
+        name="login",
+    ),
+    *(
+        path(str(route.pattern), never_cache(route.callback), name=route.name)
+        for route in auth_urls.urlpatterns
+        if route.name != "login"
+    ),
 ]
 
 urlpatterns = [
