@@ -213,18 +213,23 @@ def measure(args: argparse.Namespace) -> int:
     from django.urls import reverse
 
     from programs import ratelimit
-    from programs.models import Enrollment, Student
+    from programs.models import Enrollment, Intake, Student
     from tests.factories import IntakeFactory
     from tests.gunicorn_server import Server, database_url
 
     call_command("migrate", "--noinput", verbosity=0)
     tag = secrets.token_hex(4)
-    intake = IntakeFactory(
+    intake: Intake = IntakeFactory(  # type: ignore[assignment]  # a factory returns the model
         program__name=f"Load bench {tag}", program__slug=f"load-bench-{tag}", capacity=22
     )
+    database = database_url()
+    assert database is not None, "measure() runs on PostgreSQL only (see main())"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (pg_version,) = cursor.fetchone()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp), secret_key, database=database_url(), workers=args.workers)
+        server = Server(Path(tmp), secret_key, database=database, workers=args.workers)
         try:
             server.start()
             result = run_load(
@@ -247,7 +252,7 @@ def measure(args: argparse.Namespace) -> int:
         "cores": os.cpu_count(),
         "load": [load_before, os.getloadavg()[0]],
         "python": platform.python_version(),
-        "postgresql": ".".join(map(str, divmod(connection.pg_version, 10000))),
+        "postgresql": pg_version.split()[0],
         "workers": args.workers,
         "clients": result.clients,
         "per_client": result.per_client,
@@ -284,12 +289,16 @@ def _ms(seconds: float | None) -> str:
     return "n/a" if seconds is None else f"{seconds * 1000:.0f} ms"
 
 
+def _answers(statuses: dict) -> str:
+    return ", ".join(f"{count} × {status}" for status, count in statuses.items()) or "none"
+
+
 def summary(f: dict) -> str:
     lines = [
         f"load: {f['clients']} clients x {f['per_client']} applications from 127.0.0.1, "
         f"gunicorn {f['workers']} workers, PostgreSQL {f['postgresql']}, {f['cores']} cores",
         f"load: {f['stored']} of {f['sent']} applications stored ({f['students']} new students); "
-        f"POST answers {f['statuses']}",
+        f"POST answers {_answers(f['statuses'])}",
         f"load: POST latency p50 {_ms(f['p50'])}, p95 {_ms(f['p95'])}, max {_ms(f['max'])}; "
         f"{f['wall']:.1f} s in all, {f['sent'] / f['wall']:.1f} applications/s",
         f"load: 127.0.0.1 has {f['address_count']} of its {f['address_limit']} applications "
@@ -324,7 +333,7 @@ a new email address. Only the POSTs are timed.
 | {f["workers"]} | {f["clients"]} | {f["sent"]} | {f["stored"]} | {_ms(f["p50"])} | \
 {_ms(f["p95"])} | {_ms(f["max"])} | {len(f["errors"])} |
 
-Result: {verdict}. POST answers: {f["statuses"]}. The whole run took {f["wall"]:.1f} s \
+Result: {verdict}. POST answers: {_answers(f["statuses"])}. The whole run took {f["wall"]:.1f} s \
 ({f["sent"] / f["wall"]:.1f} applications a second). The address's counter stood at \
 {f["address_count"]} of the {f["address_limit"]} applications an hour one address may send \
 (programs/views.py).{errors}
