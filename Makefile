@@ -58,7 +58,7 @@ bench: setup bench-load ## SQLite and PostgreSQL, 10k and 100k students: writes 
 	$(PY) bench/run.py
 
 # Always on a throwaway PostgreSQL of its own, never on a DATABASE_URL that happens to be set.
-bench-load: setup ## 200 applications from one address through gunicorn: docs/performance.md (~1 min)
+bench-load: setup ## 200 applications from one address through gunicorn: docs/performance.md (~30 s)
 	env -u DATABASE_URL $(PY) bench/load.py --write-doc
 
 clean:
