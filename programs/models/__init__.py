@@ -1,0 +1,36 @@
+"""The domain model: programmes, intakes, funding and enrollments, one module per topic.
+
+The five rules of ../shared/domain.md are enforced here where the database can hold them
+(choices, uniqueness, ranges) and in programs/services/ where they need counting and a lock.
+"""
+
+# Defined beside the code that writes it; imported here so that Django and migrations see it.
+from ..ratelimit import RateCounter
+from .audit import ExportLog
+from .enrollments import Enrollment, EnrollmentQuerySet, EnrollmentStatus
+from .funding import FundingShare, FundingSource, FundingSourceKind, IntakeFunding
+from .intakes import SEAT_HOLDING, ApplicationStatus, Intake, IntakeQuerySet
+from .programs import Partner, PartnerKind, Program, ProgramKind, ProgramQuerySet
+from .students import Student
+
+__all__ = [
+    "SEAT_HOLDING",
+    "ApplicationStatus",
+    "Enrollment",
+    "EnrollmentQuerySet",
+    "EnrollmentStatus",
+    "ExportLog",
+    "FundingShare",
+    "FundingSource",
+    "FundingSourceKind",
+    "Intake",
+    "IntakeFunding",
+    "IntakeQuerySet",
+    "Partner",
+    "PartnerKind",
+    "Program",
+    "ProgramKind",
+    "ProgramQuerySet",
+    "RateCounter",
+    "Student",
+]

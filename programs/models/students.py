@@ -1,0 +1,75 @@
+"""Students: the people who apply, with their personal data."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Student(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(help_text="Unique, whatever the capital letters.")
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+[1-9]\d{6,14}$",
+                _("Enter the phone number in international format, e.g. +250788123456."),
+            )
+        ],
+        help_text="International format, e.g. +250788123456.",
+    )
+    national_id = models.CharField(max_length=50, blank=True, verbose_name="national ID")
+    date_of_birth = models.DateField(null=True, blank=True)
+    country = CountryField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="student",
+        help_text="The sign-in account of the student, if they have one.",
+    )
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the student's personal data was erased on request.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="student_name_order"),
+            # A student's own pages look their record up by account. Most students have none:
+            # SQLite's statistics then count every row of the unique index under one (NULL)
+            # value and it scans the table instead (24 ms at 100,000 students); this index
+            # holds the accounts only (docs/performance.md).
+            models.Index(
+                fields=["user"], name="student_account", condition=models.Q(user__isnull=False)
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="%(app_label)s_%(class)s_unique_email",
+                violation_error_message="A student with this email address already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip()
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
