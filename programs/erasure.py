@@ -12,6 +12,8 @@ identify anyone.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -23,6 +25,9 @@ from .erasure_text import ERASED, PersonalValues, Scrub
 from .models import Enrollment, Student
 from .personal import STUDENT_PERSONAL_FIELDS
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 __all__ = ["ERASED", "erased_email", "student_erase"]
 
 
@@ -31,7 +36,7 @@ def erased_email(pk: int) -> str:
     return f"erased-{pk}@invalid.example"
 
 
-def student_erase(*, student: Student, by, reason: str) -> Student:
+def student_erase(*, student: Student, by: User, reason: str) -> Student:
     """Replace the student's personal data, and scrub it from the records that copied it.
 
     Keeps: the row and its pk, country, enrollments (intake, status, funding, dates).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,6 +27,9 @@ from .cleaning import (
     clean_status,
 )
 from .columns import COLUMN_LABELS, STUDENT_FIELDS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # The domain of the addresses that erasure gives records ("erased-12@invalid.example").
 ERASED_DOMAIN = "@" + erased_email(0).partition("@")[2]
@@ -79,7 +82,7 @@ class ApplicantResource(resources.ModelResource):
         self,
         *,
         intake: Intake,
-        by=None,
+        by: User | None = None,
         reason: str = "",
         progress: Callable[[], None] | None = None,
         expected_students: dict[str, int] | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from import_export.results import Result, RowResult
@@ -16,6 +17,9 @@ from .columns import COLUMN_LABELS, STUDENT_FIELDS
 from .limits import ImportFileError
 from .reading import ApplicantFile
 from .resource import ApplicantResource
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +148,7 @@ def applicants_import(
     intake: Intake,
     applicant_file: ApplicantFile,
     dry_run: bool,
-    by=None,
+    by: User | None = None,
     progress: Callable[[], None] | None = None,
     expected_students: dict[str, int] | None = None,
 ) -> ImportReport:

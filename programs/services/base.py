@@ -9,6 +9,9 @@ moment queue up and the second one sees the first one's seat. The services call
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db import models
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -17,6 +20,9 @@ from ..models import (
     Intake,
 )
 from ..selectors import occupancy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 Status = Enrollment.Status
 
@@ -45,8 +51,10 @@ def funded_places_message(*, source: FundingSource, taken: int, places: int) -> 
     ) % {"source": source.name, "taken": taken, "places": places}
 
 
-def record_history(instance, *, by, reason: str) -> None:
-    # django-simple-history reads these two attributes when it writes the history row.
+def record_history(instance: models.Model, *, by: User | None, reason: str) -> None:
+    # django-simple-history reads these two attributes when it writes the history row; no
+    # model declares them, hence setattr. The is_authenticated check stays for callers that
+    # pass a request's user untyped (an AnonymousUser is never recorded as the author).
     if by is not None and getattr(by, "is_authenticated", False):
-        instance._history_user = by
-    instance._change_reason = reason.strip() or None
+        setattr(instance, "_history_user", by)  # noqa: B010
+    setattr(instance, "_change_reason", reason.strip() or None)  # noqa: B010

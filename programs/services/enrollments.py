@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,9 @@ from ..models import (
 from ..selectors import occupancy
 from . import base
 from .base import Status, funded_places_message, seats_message
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- enrollments ---------------------------------------------------------------------------
 
@@ -109,7 +113,7 @@ def enrollment_check(*, enrollment: Enrollment) -> None:
 
 
 def enrollment_save(
-    *, enrollment: Enrollment, by=None, reason: str = "", validated: bool = False
+    *, enrollment: Enrollment, by: User | None = None, reason: str = "", validated: bool = False
 ) -> Enrollment:
     """Create or update an enrollment as given, after checking every rule under the lock."""
     with transaction.atomic():
@@ -161,7 +165,7 @@ def enrollment_create(
     funding_source: FundingSource | None = None,
     waitlist_position: int | None = None,
     notes: str = "",
-    by=None,
+    by: User | None = None,
     reason: str = "",
 ) -> Enrollment:
     enrollment = Enrollment(
@@ -186,7 +190,7 @@ def enrollment_update(
     intake=_UNSET,
     waitlist_position=_UNSET,
     notes=_UNSET,
-    by=None,
+    by: User | None = None,
     reason: str = "",
 ) -> Enrollment:
     """Change an enrollment. A refusal leaves the enrollment object as it was."""
@@ -213,7 +217,7 @@ def enrollment_set_status(
     *,
     enrollment: Enrollment,
     status: str,
-    by=None,
+    by: User | None = None,
     reason: str = "",
     funding_source=_UNSET,
 ) -> Enrollment:
@@ -230,7 +234,7 @@ class BulkResult:
 
 
 def enrollment_bulk_set_status(
-    *, enrollments: Iterable[Enrollment], status: str, by=None, reason: str = ""
+    *, enrollments: Iterable[Enrollment], status: str, by: User | None = None, reason: str = ""
 ) -> BulkResult:
     """Apply a status to each enrollment in its own transaction; refusals do not stop the rest.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,9 @@ from ..models import (
     Partner,
 )
 from . import base
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- funding sources and co-funders --------------------------------------------------------
 
@@ -48,7 +52,7 @@ def funding_source_set_shares(
     *,
     funding_source: FundingSource,
     shares: Iterable[tuple[Partner, Decimal | None]],
-    by=None,
+    by: User | None = None,
     reason: str = "",
 ) -> list[FundingShare]:
     """Replace the co-funders of a funding source with `shares` (partner, percent or None)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +18,9 @@ from ..models import (
 )
 from ..selectors import occupancy
 from . import base
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- intakes and their funded places -------------------------------------------------------
 
@@ -147,7 +151,7 @@ def intake_check(*, intake: Intake) -> None:
         intake_plan_validate(intake=intake)
 
 
-def intake_save(*, intake: Intake, by=None, reason: str = "") -> Intake:
+def intake_save(*, intake: Intake, by: User | None = None, reason: str = "") -> Intake:
     with transaction.atomic():
         if intake.pk:
             base.lock_intakes(intake.pk)
@@ -159,7 +163,12 @@ def intake_save(*, intake: Intake, by=None, reason: str = "") -> Intake:
 
 
 def intake_funding_set(
-    *, intake: Intake, funding_source: FundingSource, places: int, by=None, reason: str = ""
+    *,
+    intake: Intake,
+    funding_source: FundingSource,
+    places: int,
+    by: User | None = None,
+    reason: str = "",
 ) -> IntakeFunding:
     """Give a funding source `places` funded places in an intake (create or change)."""
     with transaction.atomic():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,9 @@ from ..selectors import occupancy
 from . import base
 from .base import Status
 from .enrollments import enrollment_update
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def waitlist_next(*, intake: Intake, funding_source: FundingSource | None = None):
@@ -72,7 +76,11 @@ def waitlist_openings(*, intake: Intake) -> list[FreedPlace]:
 
 
 def waitlist_offer_next(
-    *, intake: Intake, funding_source: FundingSource | None = None, by=None, reason: str = ""
+    *,
+    intake: Intake,
+    funding_source: FundingSource | None = None,
+    by: User | None = None,
+    reason: str = "",
 ) -> Enrollment:
     """Offer the freed seat (or funded place) to the next eligible person on the waitlist.
 
