@@ -12,6 +12,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +30,7 @@ from tracker.security import client_ip
 
 from . import emails, public, ratelimit, services
 from .forms import ApplicationForm, ClaimAccountForm, ClaimForm
+from .http import AuthenticatedHttpRequest
 from .models import Enrollment, Student
 from .personal import STUDENT_PERSONAL_FIELDS
 
@@ -75,7 +77,7 @@ def _over_rate_limit(
     )
 
 
-def _my_enrollments(user) -> QuerySet[Enrollment]:
+def _my_enrollments(user: User) -> QuerySet[Enrollment]:
     """The enrollments of the student linked to `user`: the only ones they may see."""
     return (
         Enrollment.objects.filter(student__user=user, student__erased_at__isnull=True)
@@ -202,7 +204,7 @@ def application_received(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/my_applications.html",
@@ -216,7 +218,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_safe
-def my_application(request: HttpRequest, pk: int) -> HttpResponse:
+def my_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(_my_enrollments(request.user), pk=pk)
     return render(request, "programs/my_application.html", {"enrollment": enrollment})
 

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import exports, reports
+from .http import AuthenticatedHttpRequest
 from .models import Enrollment, ExportLog, FundingSource, Intake
 
 EXPORT_PERMISSION = "programs.export_enrollment"
@@ -58,7 +59,7 @@ def _bad_filters(request: HttpRequest, form: forms.Form, title: str) -> HttpResp
 @require_safe
 @login_required
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
-def enrollment_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The enrollment list as CSV, filtered by ?intake=&program=&status=&funding_source=."""
     form = exports.EnrollmentExportFilterForm(request.GET)
     if not form.is_valid():
@@ -113,7 +114,7 @@ REPORT_STUDENT_LIMIT = 1000
 @require_safe
 @login_required
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
-def funder_report(request: HttpRequest) -> HttpResponse:
+def funder_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Funded places per source and intake; ?audience=funder gives the shareable version."""
     form = FunderReportForm(request.GET)
     if not form.is_valid():
@@ -189,10 +190,9 @@ def _funder_report_rows(sources: list[reports.SourceReport]):
                 f"{line.committed_total:f}" if line.committed_total is not None else "",
             ]
             names = "; ".join(student.name for student in line.students)
-            for co_funder in line.co_funders or [None]:
-                if co_funder is None:
-                    yield [*common, "", "", "", names]
-                    continue
+            if not line.co_funders:
+                yield [*common, "", "", "", names]
+            for co_funder in line.co_funders:
                 amount = f"{co_funder.amount:f}" if co_funder.amount is not None else ""
                 yield [*common, co_funder.name, co_funder.share_text, amount, names]
 
@@ -200,7 +200,7 @@ def _funder_report_rows(sources: list[reports.SourceReport]):
 @require_safe
 @login_required
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
-def funder_report_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def funder_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The funder report as CSV, for funders: numbers and the funded students' names only."""
     form = FunderReportForm(request.GET)
     if not form.is_valid():
