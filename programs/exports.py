@@ -25,14 +25,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connections
 from django.db.models import Func, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -41,6 +40,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Enrollment, ExportLog, FundingShare, FundingSource, Intake, Program
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
 BOM = "\ufeff"
 # Characters that make a spreadsheet treat a cell as a formula (or mangle it): OWASP's list.
@@ -88,6 +91,11 @@ _ENROLLMENT_FIELDS = [
     "status_changed_seconds",
     "funding_source_id_text",
     "created_seconds",
+]
+# Those columns as text_rows reads them: only the funding source's (a LEFT JOIN, as an
+# enrollment may have no funded place) can be NULL; every other column is NOT NULL.
+_EnrollmentTextRow = tuple[
+    str, str, str, str, str, str, str, str, str, str | None, str, str, str, str | None, str
 ]
 
 EXPORT_ORDERING = [
@@ -139,7 +147,8 @@ def csv_chunks(
         while True:
             chunk = list(islice(rows, ROWS_PER_CHUNK))
             if escaped_text:
-                write_text_rows(buffer, writer, chunk)
+                # The caller's promise (escaped_text): each row is a sequence of escaped text.
+                write_text_rows(buffer, writer, cast("list[Sequence[str]]", chunk))
             else:
                 writer.writerows([escape_cell(cell) for cell in row] for row in chunk)
             count += len(chunk)
@@ -301,7 +310,7 @@ def _copy_unescape(match: re.Match) -> str:
     return _COPY_ESCAPES.get(match[1], match[1])
 
 
-def text_rows(values: QuerySet) -> Iterator[Sequence[str | None]]:
+def text_rows(values: QuerySet) -> Generator[Sequence[str | None], None, None]:
     """The rows of `values`, a values_list() of text columns, streamed in the query's order.
     A NULL comes as None on SQLite, as "" on PostgreSQL.
 
@@ -320,7 +329,8 @@ def text_rows(values: QuerySet) -> Iterator[Sequence[str | None]]:
         yield from values.iterator(chunk_size=QUERY_CHUNK_SIZE)
         return
     sql, params = values.query.get_compiler(using=values.db).as_sql()
-    statement = f"COPY ({connection.ops.compose_sql(sql, params)}) TO STDOUT (NULL '')"
+    ops = cast("PostgresOperations", connection.ops)  # the vendor is checked above
+    statement = f"COPY ({ops.compose_sql(sql, params)}) TO STDOUT (NULL '')"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         for data in copy:  # a row ending in "\n" (psycopg's Copy.read())
             for line in str(data, "utf-8").split("\n")[:-1]:
@@ -370,7 +380,7 @@ def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[tuple[str, ...]]
             status_changed_seconds,
             source_id,
             created_seconds,
-        ) in rows:
+        ) in cast("Iterator[_EnrollmentTextRow]", rows):
             yield (
                 pk,
                 escape_text(first_name),
@@ -398,7 +408,7 @@ def csv_response(
     header: list[str],
     rows: Iterable[Iterable[Any]],
     filename: str,
-    user: AbstractBaseUser,
+    user: User,
     kind: str,
     filters: dict,
     escaped_text: bool = False,
