@@ -37,7 +37,8 @@ class EnrollmentAdminForm(forms.ModelForm):
         fields = ["student", "intake", "status", "funding_source", "waitlist_position", "notes"]
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # django-stubs lacks ModelForm._post_clean, which Django runs once the instance is built.
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         try:
@@ -65,7 +66,8 @@ class IntakeAdminForm(forms.ModelForm):
     checked_by_formsets = False
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # django-stubs lacks ModelForm._post_clean, which Django runs once the instance is built.
+        super()._post_clean()  # type: ignore[misc]
         if self.errors or not self.instance.pk:
             return
         try:
@@ -158,7 +160,8 @@ class IntakeFundingAdminForm(forms.ModelForm):
         fields = ["intake", "funding_source", "places"]
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # django-stubs lacks ModelForm._post_clean, which Django runs once the instance is built.
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         try:
@@ -185,7 +188,8 @@ class FundingShareAdminForm(forms.ModelForm):
         fields = ["funding_source", "partner", "share_percent"]
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # django-stubs lacks ModelForm._post_clean, which Django runs once the instance is built.
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Sum, URLField
@@ -12,6 +14,17 @@ from ..models import FundingShare, FundingSource, IntakeFunding, Partner
 from ..selectors.occupancy import fundings_with_taken
 from .base import HistoryAdmin, SafeAutocompleteMixin, refuse_delete
 from .forms import FundingShareAdminForm, FundingShareInlineFormSet, IntakeFundingAdminForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from ..selectors.annotated import IntakeFundingWithTaken
+
+
+class _PlacesSum(TypedDict):
+    """FundingSourceAdmin.get_queryset: the source's funded places over all intakes."""
+
+    places_sum: int
 
 
 @admin.register(Partner)
@@ -77,7 +90,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
         return f"{obj.cost_per_place:,.2f} {obj.currency}"
 
     @admin.display(description="funded places (all intakes)", ordering="places_sum")
-    def places_total(self, obj: FundingSource) -> int:
+    def places_total(self, obj: WithAnnotations[FundingSource, _PlacesSum]) -> int:
         return obj.places_sum
 
 
@@ -113,7 +126,7 @@ class IntakeFundingAdmin(SafeAutocompleteMixin, HistoryAdmin):
         return fundings_with_taken().select_related("intake__program")
 
     @admin.display(description="taken", ordering="taken")
-    def places_taken(self, obj: IntakeFunding) -> int:
+    def places_taken(self, obj: IntakeFundingWithTaken) -> int:
         return obj.taken
 
     def delete_view(self, request, object_id, extra_context=None):

@@ -6,27 +6,34 @@ actions of the enrollment list, where each change is checked, dated, recorded an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import services
+from ..http import AuthenticatedHttpRequest
 from ..models import ApplicationStatus, Enrollment, FundingSource, Intake, IntakeFunding
 from ..selectors.occupancy import fundings_with_taken
 from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin
 from .exports import IntakeImportMixin
 from .forms import IntakeAdminForm, IntakeFundingFormSet
 
+if TYPE_CHECKING:
+    from ..selectors.annotated import IntakeFundingWithTaken, IntakeWithCounts
+
 # The intake page lists this many enrollments; the rest are one click away, in the list.
 ENROLLMENTS_SHOWN = 50
 
 
 def _funding_summary(intake: Intake):
-    fundings = list(intake.fundings.all())
+    # IntakeAdmin.get_queryset prefetches the fundings from fundings_with_taken().
+    fundings = cast("list[IntakeFundingWithTaken]", list(intake.fundings.all()))
     if not fundings:
         return "–"
     return format_html_join(
@@ -129,7 +136,7 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def offer_next_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def offer_next_view(self, request: AuthenticatedHttpRequest, object_id: str) -> HttpResponse:
         """Offer a freed seat or funded place to the next eligible waitlisted applicant."""
         intake = self.get_object(request, object_id)
         if intake is None:
@@ -186,7 +193,7 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
         return "; ".join(parts) + "."
 
     @admin.display(description="seats taken", ordering="seats_taken")
-    def seats(self, obj: Intake) -> str:
+    def seats(self, obj: IntakeWithCounts) -> str:
         return f"{obj.seats_taken} / {obj.capacity}"
 
     @admin.display(description="funded places taken")
@@ -194,7 +201,7 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
         return _funding_summary(obj)
 
     @admin.display(description="waitlist", ordering="waitlist_length")
-    def waitlist(self, obj: Intake) -> int:
+    def waitlist(self, obj: IntakeWithCounts) -> int:
         return obj.waitlist_length
 
     @admin.display(description="applications")

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count
 
 from ..models import Intake, Program
 from .base import SafeAutocompleteMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _IntakeTotal(TypedDict):
+    """ProgramAdmin.get_queryset: the programme's number of intakes."""
+
+    intake_total: int
 
 
 class IntakeSummaryInline(admin.TabularInline):
@@ -46,5 +57,5 @@ class ProgramAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(intake_total=Count("intakes"))
 
     @admin.display(description="intakes", ordering="intake_total")
-    def intake_count(self, obj: Program) -> int:
+    def intake_count(self, obj: WithAnnotations[Program, _IntakeTotal]) -> int:
         return obj.intake_total

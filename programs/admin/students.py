@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -13,11 +15,24 @@ from ..erasure import student_erase
 from ..models import Enrollment, Student
 from .base import LongListMixin, SafeAutocompleteMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _EnrollmentTotal(TypedDict):
+    """StudentAdmin.get_queryset: the student's number of enrollments."""
+
+    enrollment_total: int
+
+
+# A tuple: it serves as both fields and readonly_fields, which django-stubs types apart.
+_ENROLLMENT_FIELDS = ("intake", "status", "funding_source", "status_changed_at")
+
 
 class EnrollmentCountInline(admin.TabularInline):
     model = Enrollment
-    fields = ["intake", "status", "funding_source", "status_changed_at"]
-    readonly_fields = fields
+    fields = _ENROLLMENT_FIELDS
+    readonly_fields = _ENROLLMENT_FIELDS
     extra = 0
     can_delete = False
     show_change_link = True
@@ -77,7 +92,7 @@ class StudentAdmin(LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
         return obj.country.name
 
     @admin.display(description="enrollments", ordering="enrollment_total")
-    def enrollment_count(self, obj: Student) -> int:
+    def enrollment_count(self, obj: WithAnnotations[Student, _EnrollmentTotal]) -> int:
         return obj.enrollment_total
 
     @admin.action(
