@@ -76,7 +76,8 @@ def enrollment_validate(
             errors.setdefault("status", []).append(
                 seats_message(taken=taken, capacity=intake.capacity)
             )
-        if places is not None:
+        # places is known only for a funding source (above).
+        if places is not None and funding_source is not None:
             funded = occupancy.funded_taken(intake.pk, funding_source.pk, exclude_pk=enrollment_pk)
             if funded + 1 > places:
                 errors.setdefault("funding_source", []).append(
@@ -122,7 +123,9 @@ def enrollment_save(
             previous = (
                 Enrollment.objects.filter(pk=enrollment.pk).values("status", "intake_id").first()
             )
-        locked = base.lock_intakes(enrollment.intake_id, previous and previous["intake_id"])
+        locked = base.lock_intakes(
+            enrollment.intake_id, previous["intake_id"] if previous else None
+        )
         enrollment_validate(
             intake=locked[enrollment.intake_id],
             student=enrollment.student,

@@ -101,7 +101,9 @@ def intake_places_validate(*, intake: Intake, places: dict[int, int]) -> None:
 
 
 def _places_in(intake_id: int, *, without_pk: int | None = None) -> dict[int, int]:
-    rows = IntakeFunding.objects.filter(intake_id=intake_id).exclude(pk=without_pk)
+    rows = IntakeFunding.objects.filter(intake_id=intake_id)
+    if without_pk is not None:
+        rows = rows.exclude(pk=without_pk)
     return dict(rows.values_list("funding_source", "places"))
 
 
@@ -110,7 +112,7 @@ def intake_plan_validate(*, intake: Intake, places: dict[int, int] | None = None
 
     Raises one ValidationError: capacity messages under "capacity", the rest not keyed.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     for check in (
         lambda: intake_capacity_validate(intake=intake),
         lambda: intake_places_validate(
@@ -198,7 +200,7 @@ def intake_funding_check(*, funding: IntakeFunding, delete: bool = False) -> Non
         ).first()
         left = saved["intake_id"] if saved else None
         intakes = base.lock_intakes(funding.intake_id, left)
-        if saved is not None and (delete or left != funding.intake_id):
+        if left is not None and (delete or left != funding.intake_id):
             intake_places_validate(
                 intake=intakes[left], places=_places_in(left, without_pk=funding.pk)
             )
