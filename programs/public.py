@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -22,6 +23,11 @@ from .models import (
     Program,
 )
 from .selectors.occupancy import funded_places_taken
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .selectors.annotated import IntakeWithCounts
 
 
 class IntakeStatus:
@@ -86,7 +92,7 @@ class PublicIntake:
         return self.intake.application_status(self.today, seats_taken=self.seats_taken)
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> StrOrPromise:
         return IntakeStatus.labels[self.status]
 
 
@@ -95,7 +101,7 @@ def _upcoming_intakes(today: datetime.date) -> QuerySet[Intake]:
     return Intake.objects.filter(start_date__gte=today).with_counts().order_by("start_date", "pk")
 
 
-def _public_intakes(intakes: list[Intake], today: datetime.date) -> list[PublicIntake]:
+def _public_intakes(intakes: list[IntakeWithCounts], today: datetime.date) -> list[PublicIntake]:
     """Wrap intakes (annotated with seats_taken, fundings prefetched) with their live counts.
 
     One query for the funded places taken, whatever the number of intakes.

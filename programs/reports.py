@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch
 
 from .models import Enrollment, FundingShare, FundingSource, Intake, IntakeFunding
 from .selectors import occupancy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CENT = Decimal("0.01")
 
@@ -56,7 +60,7 @@ class FundedStudent:
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> StrOrPromise:
         return Enrollment.Status(self.status).label
 
 
@@ -133,7 +137,9 @@ class SourceReport:
     def committed_total(self) -> Decimal | None:
         if self.source.cost_per_place is None:
             return None
-        return _money(sum((line.committed_total for line in self.lines), Decimal("0")))
+        # Every line has the source's cost per place, so none of their totals is None.
+        totals = [line.committed_total for line in self.lines]
+        return _money(sum((total for total in totals if total is not None), Decimal("0")))
 
     @property
     def co_funder_totals(self) -> list[CoFunderAmount]:
@@ -174,20 +180,20 @@ def funder_report(
     Five queries: sources, their co-funders, intake fundings, counts, funded students. The
     students are not read (four queries) when more than `student_limit` fill the places shown.
     """
-    fundings = IntakeFunding.objects.select_related("intake__program").order_by(
+    fundings_query = IntakeFunding.objects.select_related("intake__program").order_by(
         "funding_source__name", "-intake__start_date", "intake__program__name", "intake__name"
     )
     sources = FundingSource.objects.filter(intake_fundings__isnull=False).distinct()
     if funding_source is not None:
-        fundings = fundings.filter(funding_source=funding_source)
+        fundings_query = fundings_query.filter(funding_source=funding_source)
         sources = sources.filter(pk=funding_source.pk)
     if intake is not None:
-        fundings = fundings.filter(intake=intake)
+        fundings_query = fundings_query.filter(intake=intake)
         sources = sources.filter(intake_fundings__intake=intake)
     sources = sources.order_by("name").prefetch_related(
         Prefetch("shares", queryset=FundingShare.objects.select_related("partner").order_by("pk"))
     )
-    fundings = list(fundings)
+    fundings = list(fundings_query)
     intake_ids = {f.intake_id for f in fundings}
     filled = Counter(occupancy.funded_places_taken(intake_ids))
     students: dict[tuple[int, int], list[FundedStudent]] = {}
@@ -253,8 +259,8 @@ class IntakeDashboard:
 
 def intake_dashboard(intake: Intake) -> IntakeDashboard:
     """Seats, funded places and statuses of one intake. Two queries."""
-    counts = Counter()
-    held_by_source = Counter()
+    counts: Counter[str] = Counter()
+    held_by_source: Counter[int | None] = Counter()
     rows = (
         Enrollment.objects.filter(intake=intake)
         .values("status", "funding_source_id")
