@@ -145,6 +145,7 @@ def send_claim_link(
 
 def send_account_exists(*, student: Student, language: str | None = None) -> None:
     """Someone asked to create an account for a record that already has one."""
+    assert student.user is not None, "send_account_exists is for a record with an account."
     with translation.override(language or settings.LANGUAGE_CODE):
         subject, body = _render(
             "account_exists",

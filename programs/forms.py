@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
@@ -116,7 +117,8 @@ class ApplicationForm(forms.Form):
         self.intake = intake
         self.fields["country"].initial = "RW"
         sources = FundingSource.objects.filter(intake_fundings__intake=intake).order_by("name")
-        self.fields["funding_source"].queryset = sources
+        # The model's ForeignKey gives the form a ModelChoiceField.
+        cast(forms.ModelChoiceField, self.fields["funding_source"]).queryset = sources
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}

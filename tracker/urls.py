@@ -5,7 +5,7 @@ from django.contrib.auth import urls as auth_urls
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponseRedirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 from django.views.decorators.cache import never_cache
 
 from tracker.signin import AdminSignInForm, SignInForm
@@ -33,7 +33,8 @@ account_urls = [
     *(
         path(str(route.pattern), never_cache(route.callback), name=route.name)
         for route in auth_urls.urlpatterns
-        if route.name != "login"
+        # Each of Django's auth routes is a named view (a URLPattern, not an include()).
+        if isinstance(route, URLPattern) and route.name and route.name != "login"
     ),
 ]
 
