@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from programs.models import (
@@ -18,7 +19,7 @@ from programs.models import (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
@@ -33,7 +34,7 @@ class StaffFactory(UserFactory):
     is_superuser = True
 
 
-class PartnerFactory(factory.django.DjangoModelFactory):
+class PartnerFactory(factory.django.DjangoModelFactory[Partner]):
     class Meta:
         model = Partner
 
@@ -42,7 +43,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     kind = Partner.Kind.COMPANY
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class ProgramFactory(factory.django.DjangoModelFactory[Program]):
     class Meta:
         model = Program
 
@@ -55,7 +56,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     is_published = True
 
 
-class IntakeFactory(factory.django.DjangoModelFactory):
+class IntakeFactory(factory.django.DjangoModelFactory[Intake]):
     class Meta:
         model = Intake
 
@@ -71,7 +72,7 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     capacity = 22
 
 
-class FundingSourceFactory(factory.django.DjangoModelFactory):
+class FundingSourceFactory(factory.django.DjangoModelFactory[FundingSource]):
     class Meta:
         model = FundingSource
 
@@ -79,7 +80,7 @@ class FundingSourceFactory(factory.django.DjangoModelFactory):
     kind = FundingSource.Kind.SCHOLARSHIP
 
 
-class FundingShareFactory(factory.django.DjangoModelFactory):
+class FundingShareFactory(factory.django.DjangoModelFactory[FundingShare]):
     class Meta:
         model = FundingShare
 
@@ -88,7 +89,7 @@ class FundingShareFactory(factory.django.DjangoModelFactory):
     share_percent = None
 
 
-class IntakeFundingFactory(factory.django.DjangoModelFactory):
+class IntakeFundingFactory(factory.django.DjangoModelFactory[IntakeFunding]):
     class Meta:
         model = IntakeFunding
 
@@ -97,7 +98,7 @@ class IntakeFundingFactory(factory.django.DjangoModelFactory):
     places = 20
 
 
-class StudentFactory(factory.django.DjangoModelFactory):
+class StudentFactory(factory.django.DjangoModelFactory[Student]):
     class Meta:
         model = Student
 
@@ -107,7 +108,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
     country = "RW"
 
 
-class EnrollmentFactory(factory.django.DjangoModelFactory):
+class EnrollmentFactory(factory.django.DjangoModelFactory[Enrollment]):
     """A raw row, bypassing the services: use it to set up state, not to test the rules."""
 
     class Meta:

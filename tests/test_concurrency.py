@@ -36,13 +36,13 @@ TIMEOUT = 120  # seconds, for the whole race
 class Outcome:
     saved: list[Enrollment]
     refused: list[ValidationError]
-    crashed: list[BaseException]
+    crashed: list[BaseException | None]  # None: an attempt that recorded nothing
 
 
 def race(attempts: int, attempt: Callable[[int], Enrollment]) -> Outcome:
     """Run attempt(0..attempts-1) in as many threads, released at the same instant."""
     barrier = threading.Barrier(attempts)
-    results: list[object] = [None] * attempts
+    results: list[Enrollment | BaseException | None] = [None] * attempts
 
     def run(index: int) -> None:
         try:

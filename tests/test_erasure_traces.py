@@ -120,6 +120,7 @@ def aimee(september_intake, staff):
 
 
 def _her_values(student: Student) -> list[str]:
+    assert student.user is not None, "these tests erase a student with an account"
     values = [
         student.first_name,
         student.last_name,

@@ -54,7 +54,7 @@ def student_user(db):
 
 def _body(response) -> bytes:
     assert isinstance(response, StreamingHttpResponse)
-    return b"".join(response.streaming_content)
+    return response.getvalue()
 
 
 def _rows(body: bytes) -> list[list[str]]:

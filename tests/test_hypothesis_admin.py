@@ -86,7 +86,7 @@ WATCHED: list[type[Model]] = [
 
 
 def _counts() -> dict[str, int]:
-    return {model._meta.label: model.objects.count() for model in WATCHED}
+    return {model._meta.label: model._default_manager.count() for model in WATCHED}
 
 
 _management_cache: dict[str, dict[str, str]] = {}

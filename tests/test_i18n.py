@@ -4,6 +4,7 @@ import ast
 import gettext
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -156,14 +157,16 @@ def test_a_closed_intake_explains_itself_in_french(db):
 # --- the catalogues ------------------------------------------------------------------------
 
 
-def read_po(path: Path) -> list[dict]:
+def read_po(path: Path) -> list[dict[str, Any]]:
     """Entries of a .po file: msgid, msgid_plural, msgstr (dict by index), flags."""
-    entries, entry, key = [], None, None
+    entries: list[dict[str, Any]] = []
+    entry: dict[str, Any] | None = None
+    key: tuple[Any, ...] = ()  # where a continuation line goes: ("msgid",), ("msgstr", 0)
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             if entry:
                 entries.append(entry)
-            entry, key = None, None
+            entry, key = None, ()
             continue
         entry = entry or {"flags": [], "msgid": "", "msgid_plural": None, "msgstr": {}}
         if line.startswith("#,"):

@@ -18,7 +18,7 @@ def intake(opens: int | None = -10, closes: int | None = 60, capacity: int = 22)
     def day(offset: int | None) -> datetime.date | None:
         return None if offset is None else TODAY + datetime.timedelta(days=offset)
 
-    return IntakeFactory(
+    return IntakeFactory.create(
         applications_open_on=day(opens), applications_close_on=day(closes), capacity=capacity
     )
 

@@ -19,12 +19,13 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from programs.models import Enrollment, Student
+from programs.models import Enrollment, FundingSource, Student
 
 from .factories import (
     FundingShareFactory,
@@ -47,7 +48,7 @@ class World:
     def __init__(self) -> None:
         self.today = timezone.localdate()
         self.intakes: list = []
-        self.fundings: dict[int, object] = {}
+        self.fundings: dict[int, FundingSource] = {}
         self.numbers = itertools.count()
         self.statuses = itertools.cycle(Status.values)
         user = get_user_model().objects.create_user("aline", "aline@example.rw", password=None)
@@ -58,15 +59,15 @@ class World:
 
     def grow(self, *, programs: int, enrollments: int) -> None:
         for _ in range(programs):
-            program = ProgramFactory()
-            program.partners.add(PartnerFactory())
+            program = ProgramFactory.create()
+            program.partners.add(PartnerFactory.create())
             self.programs.append(program)
-            source = FundingSourceFactory(cost_per_place=Decimal("1500"), currency="USD")
+            source = FundingSourceFactory.create(cost_per_place=Decimal("1500"), currency="USD")
             FundingShareFactory(funding_source=source, share_percent=Decimal("60"))
             FundingShareFactory(funding_source=source, share_percent=Decimal("40"))
             for days in (-400, 90):
                 start = self.today + datetime.timedelta(days=days)
-                intake = IntakeFactory(
+                intake = IntakeFactory.create(
                     program=program,
                     name=f"{start:%B %Y}",
                     start_date=start,
@@ -185,8 +186,8 @@ def _queries(client: Client, url: str) -> int:
     """The queries of rendering the page."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
+        if isinstance(response, StreamingHttpResponse):
+            response.getvalue()
     assert response.status_code == HTTPStatus.OK, url
     return len(queries)
 

@@ -52,7 +52,7 @@ def server(tmp_path, settings):
 def _staff_session(server: Server, index: int) -> dict[str, str]:
     """A signed-in staff member's cookies and the CSRF token of the add form."""
     client = Client()
-    client.force_login(StaffFactory(username=f"staff-{index}"))
+    client.force_login(StaffFactory.create(username=f"staff-{index}"))
     cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
     status, content, new_cookies = server.request("GET", ADD_URL, cookies=cookies)
     assert status == HTTPStatus.OK, content[:500]

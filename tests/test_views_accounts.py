@@ -219,7 +219,9 @@ def applicant(september_intake):
 
 
 def claim_link(message) -> str:
-    return re.search(r"http://testserver(/accounts/claim/\S+/)", message.body).group(1)
+    match = re.search(r"http://testserver(/accounts/claim/\S+/)", message.body)
+    assert match is not None, message.body
+    return match.group(1)
 
 
 def test_an_applicant_claims_their_record_with_a_link_sent_to_their_address(client, applicant):

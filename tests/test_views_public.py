@@ -194,8 +194,8 @@ def test_public_pages_refuse_post(client, degree):
 
 
 def _programme_with_intakes(n_intakes: int):
-    program = ProgramFactory(slug="many-intakes")
-    program.partners.add(PartnerFactory(), PartnerFactory())
+    program = ProgramFactory.create(slug="many-intakes")
+    program.partners.add(PartnerFactory.create(), PartnerFactory.create())
     source = FundingSourceFactory()
     FundingShareFactory(funding_source=source)
     FundingShareFactory(funding_source=source)
