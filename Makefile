@@ -36,6 +36,7 @@ serve: setup ## A production-like stack: gunicorn, whitenoise, DEBUG off (see do
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 format: setup
 	$(VENV)/bin/ruff check --fix .
