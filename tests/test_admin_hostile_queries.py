@@ -180,3 +180,16 @@ def test_autocomplete_survives_a_hostile_search_term(staff_client, rows, model, 
         {"app_label": "programs", "model_name": model, "field_name": field, "term": term},
     )
     assert response.status_code in ALLOWED
+
+
+# Django checks each ticked key for ValueError only; SQLite raises OverflowError past 64 bits.
+@pytest.mark.parametrize(
+    "model,field", [("programs.program", "partners"), ("auth.group", "permissions")]
+)
+@pytest.mark.parametrize("key", [HUGE, "-" + HUGE])
+def test_many_to_many_fields_refuse_a_key_past_64_bits(staff_client, rows, model, field, key):
+    app_label, model_name = model.split(".")
+    url = reverse(f"admin:{app_label}_{model_name}_add")
+    response = staff_client.post(url, {"name": "Hostile", field: [key]})
+    assert response.status_code == HTTPStatus.OK
+    assert field in response.context["adminform"].form.errors

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import SafeAutocompleteSelect, SafeModelChoiceField
+from .forms import SafeAutocompleteSelect, SafeModelChoiceField, SafeModelMultipleChoiceField
 
 
 class LongListMixin:
@@ -101,6 +101,9 @@ class HostileQueryMixin(admin.ModelAdmin):
     Django only turns the errors of its own filters into IncorrectLookupParameters; those of a
     SimpleListFilter, of a lookup that fails when the query runs, and OverflowError are not.
     NUL bytes are refused before any query: PostgreSQL refuses them in text.
+
+    The same holds for the keys ticked in a many-to-many field (a programme's partners, a
+    group's permissions): one past 64 bits is a form error, not an OverflowError on SQLite.
     """
 
     def get_changelist_instance(self, request: HttpRequest):
@@ -118,6 +121,10 @@ class HostileQueryMixin(admin.ModelAdmin):
                 messages.WARNING,
             )
             raise IncorrectLookupParameters(error) from error
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def guard_every_admin(site: admin.AdminSite) -> None:
