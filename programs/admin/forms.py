@@ -154,6 +154,24 @@ class SafeModelChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows (partners, a group's permissions) that refuse a key the database cannot look
+    up: Django checks each key for ValueError, but SQLite raises OverflowError past 64 bits."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            opts = self.queryset.model._meta
+            target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+            for item in value:
+                if item not in self.empty_values and not _is_key(target, item, self.queryset.db):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
+        return super().clean(value)
+
+
 class IntakeFundingAdminForm(forms.ModelForm):
     class Meta:
         model = IntakeFunding
