@@ -43,6 +43,9 @@ STAFF_CHANGE_POST = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FOUND, FOUND)
 SUPERUSER_VIEW = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK)
 NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 
+# Enrollments change status and students are erased: nobody deletes them, superusers included.
+NEVER_DELETED = {"enrollment", "student"}
+
 ADMIN_MODELS = [
     "partner",
     "program",
@@ -201,7 +204,12 @@ def _rows(world):
             (f"admin:programs_{model}_change", "get", _admin(model, "change", pk), STAFF_VIEW),
             (f"admin:programs_{model}_history", "get", _admin(model, "history", pk), STAFF_VIEW),
             (f"admin:programs_{model}_add", "get", _admin(model, "add"), STAFF_CHANGE),
-            (f"admin:programs_{model}_delete", "get", _admin(model, "delete", pk), STAFF_CHANGE),
+            (
+                f"admin:programs_{model}_delete",
+                "get",
+                _admin(model, "delete", pk),
+                NOBODY if model in NEVER_DELETED else STAFF_CHANGE,
+            ),
         ]
         history = getattr(objects[model], "history", None)
         if history is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .. import services
 from ..models import Enrollment, Intake, Program
-from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin
+from .base import HistoryAdmin, LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
 from .exports import EnrollmentExportMixin, export_enrollments_csv
 from .forms import EnrollmentAdminForm
 
@@ -109,7 +109,9 @@ class EnrollmentActionForm(ActionForm):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(LongListMixin, SafeAutocompleteMixin, EnrollmentExportMixin, HistoryAdmin):
+class EnrollmentAdmin(
+    NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, EnrollmentExportMixin, HistoryAdmin
+):
     action_form = EnrollmentActionForm
     form = EnrollmentAdminForm
     list_display = [

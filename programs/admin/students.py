@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from ..erasure import student_erase
 from ..models import Enrollment, Student
-from .base import LongListMixin, SafeAutocompleteMixin
+from .base import LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -54,7 +54,7 @@ class StudentActionForm(ActionForm):
 
 
 @admin.register(Student)
-class StudentAdmin(LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     action_form = StudentActionForm
     actions = ["erase_personal_data"]
     ordering = ["last_name", "first_name", "pk"]
