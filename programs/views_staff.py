@@ -22,8 +22,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import exports, reports
+from .filters import EnrollmentExportFilterForm, FunderReportForm
 from .http import AuthenticatedHttpRequest
-from .models import Enrollment, ExportLog, FundingSource, Intake
+from .models import Enrollment, ExportLog, Intake
 
 EXPORT_PERMISSION = "programs.export_enrollment"
 
@@ -61,7 +62,7 @@ def _bad_filters(request: HttpRequest, form: forms.Form, title: str) -> HttpResp
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
 def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The enrollment list as CSV, filtered by ?intake=&program=&status=&funding_source=."""
-    form = exports.EnrollmentExportFilterForm(request.GET)
+    form = EnrollmentExportFilterForm(request.GET)
     if not form.is_valid():
         return _bad_filters(request, form, "These export filters cannot be used")
     return exports.enrollment_export_response(
@@ -70,42 +71,6 @@ def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponse | Strea
         filters=form.as_log(),
         scope=form.scope(),
     )
-
-
-class FunderReportForm(forms.Form):
-    funding_source = forms.ModelChoiceField(
-        queryset=FundingSource.objects.all(),
-        required=False,
-        empty_label="All funding sources",
-        error_messages={"invalid_choice": "There is no funding source with the id given."},
-    )
-    intake = forms.ModelChoiceField(
-        queryset=Intake.objects.select_related("program"),
-        required=False,
-        empty_label="All intakes",
-        error_messages={"invalid_choice": "There is no intake with the id given."},
-    )
-    audience = forms.ChoiceField(
-        choices=[("staff", "Staff (with emails)"), ("funder", "Funders (names only)")],
-        required=False,
-    )
-
-    def scope(self) -> list[str]:
-        data = self.cleaned_data
-        parts = []
-        if data["funding_source"]:
-            parts.append(data["funding_source"].name)
-        if data["intake"]:
-            parts += [data["intake"].program.slug, data["intake"].name]
-        return parts
-
-    def as_log(self) -> dict:
-        data = self.cleaned_data
-        log: dict = {"via": "funder report"}
-        for name in ("funding_source", "intake"):
-            if data[name]:
-                log[name] = {"id": data[name].pk, "name": str(data[name])}
-        return log
 
 
 REPORT_STUDENT_LIMIT = 1000

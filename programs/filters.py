@@ -1,0 +1,133 @@
+"""The filters staff pass in a query string (?intake=ID&program=ID&funding_source=ID&status=…).
+
+One form base, so that the enrollment export, the funder report and the pages that follow
+(statements) refuse, log and name their filters the same way: an id that names nothing is a
+form error (a 400 page listing it), the filters are logged with ids and names so the export log
+reads on its own, and the file name says what was exported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enrollment, FundingSource, Intake, Program
+
+
+def intake_field(**kwargs: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Intake.objects.select_related("program"),
+        required=False,
+        error_messages={"invalid_choice": _("There is no intake with the id given.")},
+        **kwargs,
+    )
+
+
+def program_field(**kwargs: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Program.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("There is no programme with the id given.")},
+        **kwargs,
+    )
+
+
+def funding_source_field(**kwargs: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=FundingSource.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": _("There is no funding source with the id given.")},
+        **kwargs,
+    )
+
+
+class StaffFilterForm(forms.Form):
+    """Optional filters read from request.GET. Subclasses declare the fields (with the
+    functions above) and `log_via`, the words the export log uses for where it came from."""
+
+    log_via = ""
+
+    def as_log(self) -> dict[str, Any]:
+        """The filters as stored in ExportLog: each record chosen by id and name, each list of
+        choices as given."""
+        log: dict[str, Any] = {"via": self.log_via}
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not value:
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                log[name] = {"id": value.pk, "name": str(value)}
+            elif isinstance(field, forms.MultipleChoiceField):
+                log[name] = list(value)
+        return log
+
+    def scope(self) -> list[str]:
+        """Words naming the export in its file name, in the fields' order: an intake as its
+        programme and its name (its programme is then not named twice), a record by its name,
+        a list of choices sorted."""
+        data = self.cleaned_data
+        parts: list[str] = []
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if not value or (name == "program" and data.get("intake")):
+                continue
+            if name == "intake":
+                parts += [value.program.slug, value.name]
+            elif name == "program":
+                parts.append(value.slug)
+            elif isinstance(field, forms.ModelChoiceField):
+                parts.append(str(value))
+            elif isinstance(field, forms.MultipleChoiceField):
+                parts += sorted(value)
+        return parts
+
+
+class EnrollmentExportFilterForm(StaffFilterForm):
+    """The filters of the export URL: ?intake=ID&program=ID&funding_source=ID&status=enrolled
+    &status=offered. Each is optional; status can repeat."""
+
+    log_via = "staff URL"
+
+    intake = intake_field()
+    program = program_field()
+    funding_source = funding_source_field()
+    status = forms.MultipleChoiceField(
+        choices=Enrollment.Status.choices,
+        required=False,
+        error_messages={
+            # Lazy, so it is said in the language of the request that gets it.
+            "invalid_choice": format_lazy(
+                _("“%(value)s” is not a status. Use one of: {statuses}."),
+                statuses=", ".join(Enrollment.Status.values),
+            )
+        },
+    )
+
+    def filter(self, queryset: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+        data = self.cleaned_data
+        if data["intake"]:
+            queryset = queryset.filter(intake=data["intake"])
+        if data["program"]:
+            queryset = queryset.filter(intake__program=data["program"])
+        if data["status"]:
+            queryset = queryset.filter(status__in=data["status"])
+        if data["funding_source"]:
+            queryset = queryset.filter(funding_source=data["funding_source"])
+        return queryset
+
+
+class FunderReportForm(StaffFilterForm):
+    """The funder report's filters; ?audience=funder gives the version to send to funders."""
+
+    log_via = "funder report"
+
+    funding_source = funding_source_field(empty_label=_("All funding sources"))
+    intake = intake_field(empty_label=_("All intakes"))
+    audience = forms.ChoiceField(
+        choices=[("staff", _("Staff (with emails)")), ("funder", _("Funders (names only)"))],
+        required=False,
+    )
