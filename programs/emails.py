@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
-import uuid
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -54,8 +53,8 @@ def _render(template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def _send(*, to: str, subject: str, body: str, context: dict | None = None) -> Email:
-    return outbox.queue(to=[to], subject=subject, body=body, context=context)
+def _send(*, to: str, subject: str, body: str) -> Email:
+    return outbox.queue(to=[to], subject=subject, body=body)
 
 
 def _can_write_to(student: Student) -> bool:
@@ -102,8 +101,8 @@ def _status_email(enrollment: Enrollment, *, is_new: bool, language: str | None)
 
 
 # The status email queued for each enrollment in the current transaction, per thread (a
-# transaction belongs to one thread): {enrollment pk: (email pk, token)}. An entry left by a
-# rolled-back transaction names a row that no longer exists, and the token (kept in the row)
+# transaction belongs to one thread): {enrollment pk: (email pk, Message-ID)}. An entry left by
+# a rolled-back transaction names a row that no longer exists, and the Message-ID (unique)
 # stops it from ever matching another row that reuses the pk.
 _queued_here = threading.local()
 
@@ -129,15 +128,14 @@ def notify_status_change(*, enrollment: Enrollment, is_new: bool) -> None:
     earlier = queued.get(current.pk)
     if earlier is not None:
         # Superseded before anyone could see it: the worker only reads committed rows.
-        pk, token = earlier
-        Email.objects.filter(pk=pk, status=STATUS.queued, context={"outbox": token}).delete()
+        pk, message_id = earlier
+        Email.objects.filter(pk=pk, message_id=message_id, status=STATUS.queued).delete()
     subject, body = _status_email(current, is_new=is_new, language=translation.get_language())
-    token = uuid.uuid4().hex
-    email = _send(to=current.student.email, subject=subject, body=body, context={"outbox": token})
-    queued[current.pk] = (email.pk, token)
+    email = _send(to=current.student.email, subject=subject, body=body)
+    entry = queued[current.pk] = (email.pk, email.message_id)
 
     def forget() -> None:
-        if queued.get(current.pk) == (email.pk, token):
+        if queued.get(current.pk) == entry:
             del queued[current.pk]
 
     transaction.on_commit(forget)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -21,18 +22,16 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from post_office.backends import EmailBackend as PostOfficeBackend
 from post_office.models import PRIORITY, STATUS, Email
-from post_office.settings import get_backend
+from post_office.settings import get_backend, get_message_id_fqdn
 
 logger = logging.getLogger(__name__)
 
 
-def queue(
-    *, to: Sequence[str], subject: str, body: str, sender: str = "", context: dict | None = None
-) -> Email:
+def queue(*, to: Sequence[str], subject: str, body: str, sender: str = "") -> Email:
     """Put one plain-text email in the queue, inside the caller's transaction.
 
-    `context` is stored with the row for our own bookkeeping only (the row has no template, so
-    it is never rendered): emails.py marks status emails with it.
+    Each gets its Message-ID now, so that the row and the message delivered share one name
+    (to find a bounce in the admin; emails.py uses it to recognise its own rows).
     """
     email = Email(
         from_email=sender or settings.DEFAULT_FROM_EMAIL,
@@ -41,7 +40,7 @@ def queue(
         message=body,
         priority=PRIORITY.medium,
         status=STATUS.queued,
-        context=context,
+        message_id=make_msgid(domain=get_message_id_fqdn()),
     )
     email.save()
     if settings.EMAIL_SEND_ON_COMMIT:
