@@ -212,3 +212,27 @@ def test_erasure_deletes_every_email_to_the_student_and_keeps_the_others(septemb
     assert left.to == ["naimee.uwase@example.rw"]
     assert not Log.objects.exists()
     assert not Email.objects.filter(message__contains="Aimée").exists()
+
+
+def test_a_manager_sees_a_failed_email_and_requeues_it(client, manager, viewer, september_intake):
+    enrollment = EnrollmentFactory(intake=september_intake, student__email="late@example.rw")
+    enrollment_set_status(enrollment=enrollment, status=Status.REJECTED)
+    Email.objects.update(status=STATUS.failed, number_of_retries=6)
+    email = Email.objects.get()
+
+    client.force_login(viewer)
+    assert client.get(reverse("admin:post_office_email_changelist")).status_code == 403
+
+    client.force_login(manager)
+    page = client.get(reverse("admin:post_office_email_change", args=[email.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert "late@example.rw" in page.content.decode()
+    assert "is now: Rejected." in page.content.decode()
+    response = client.post(
+        reverse("admin:post_office_email_changelist"),
+        {"action": "requeue", "_selected_action": [email.pk]},
+        follow=True,
+    )
+    assert "1 email is back in the queue." in response.content.decode()
+    (message,) = deliver()
+    assert message.to == ["late@example.rw"]
