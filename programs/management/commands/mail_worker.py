@@ -13,6 +13,7 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from post_office.mail import get_queued
 
 
 class Command(BaseCommand):
@@ -34,7 +35,8 @@ class Command(BaseCommand):
         done = 0
         while not stop.is_set():
             try:
-                call_command("send_queued_mail")
+                if get_queued().exists():  # a quiet log while there is nothing to send
+                    call_command("send_queued_mail")
             except Exception:  # one bad run must not stop the worker
                 # post_office has logged it; the emails stay queued for the next run.
                 self.stderr.write("A run of send_queued_mail failed; trying again shortly.")
