@@ -24,13 +24,15 @@ run: setup ## Set up, load the demo data and serve on http://127.0.0.1:8000 (SQL
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-serve: setup ## A production-like stack: gunicorn, whitenoise, DEBUG off (see docs/deploy.md)
+serve: setup ## A production-like stack: gunicorn and the mail worker, whitenoise, DEBUG off (docs/deploy.md)
 	$(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-False} \
 	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-False} \
-	  sh -c '$(PY) manage.py collectstatic --noinput -v0 && \
+	  sh -c '$(PY) manage.py collectstatic --noinput -v0 || exit 1; \
+	         $(PY) manage.py mail_worker & worker=$$!; \
+	         trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	         $(VENV)/bin/gunicorn tracker.wsgi --bind 127.0.0.1:$${PORT:-8000} --workers $${WEB_CONCURRENCY:-4}'
 
 lint: setup

@@ -7,6 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programmes and enrollments"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system checks)
+
         # Every admin module is imported by now (django.contrib.admin comes first in
         # INSTALLED_APPS and discovers them in its ready()).
         from django.contrib import admin

@@ -1,4 +1,4 @@
-"""Emails to applicants and students, as plain text, through Django's email framework.
+"""Emails to applicants and students, as plain text, queued in the outbox (programs/outbox.py).
 
 Language: nothing about a student's language is stored. The confirmation of a new application
 is written in the language active when it was recorded (for an online application, the language
@@ -6,27 +6,27 @@ the applicant was reading the site in). Later decisions are made by staff, in wh
 the admin happens to be in, so their emails carry the text in every language of the site
 (English, French, Kinyarwanda), one after the other.
 
-Emails are sent after the transaction commits (a refused or rolled-back change sends nothing),
-and a failure to send is logged without undoing the change.
+An email is queued in the same transaction as the change that causes it: a refused or
+rolled-back change queues nothing, a committed one cannot lose its email, and the mail server is
+never contacted inside a request (the worker delivers, with retries: docs/deploy.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import logging
+import threading
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from post_office.models import STATUS, Email
 
+from . import outbox
 from .models import Enrollment, Student
-
-logger = logging.getLogger(__name__)
 
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "programs_emails_suppressed", default=False
@@ -53,8 +53,8 @@ def _render(template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def _send(*, to: str, subject: str, body: str) -> None:
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+def _send(*, to: str, subject: str, body: str) -> Email:
+    return outbox.queue(to=[to], subject=subject, body=body)
 
 
 def _can_write_to(student: Student) -> bool:
@@ -82,20 +82,14 @@ def _enrollment(pk: int) -> Enrollment | None:
     )
 
 
-def send_application_received(*, enrollment: Enrollment, language: str | None = None) -> None:
-    """Confirm a new application, in the language it was made in."""
-    if not _can_write_to(enrollment.student):
-        return
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject, body = _render("application_received", _enrollment_context(enrollment))
-    _send(to=enrollment.student.email, subject=subject, body=body)
-
-
-def send_status_changed(*, enrollment: Enrollment) -> None:
-    """Tell the student about a decision, in every language of the site."""
-    if not _can_write_to(enrollment.student):
-        return
+def _status_email(enrollment: Enrollment, *, is_new: bool, language: str | None) -> tuple[str, str]:
+    """The confirmation of a new application, or the email of a decision, as (subject, body)."""
     context = _enrollment_context(enrollment)
+    if is_new and enrollment.status == Enrollment.Status.APPLIED:
+        # The confirmation, in the language the application was made in.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            return _render("application_received", context)
+    # A decision, in every language of the site.
     subjects, bodies = [], []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -103,33 +97,48 @@ def send_status_changed(*, enrollment: Enrollment) -> None:
         subjects.append(subject)
         bodies.append(body)
     separator = "\n" + "-" * 60 + "\n\n"
-    _send(to=enrollment.student.email, subject=subjects[0], body=separator.join(bodies))
+    return subjects[0], separator.join(bodies)
 
 
-def _send_for_status(pk: int, status: str, is_new: bool, language: str | None) -> None:
-    enrollment = _enrollment(pk)
-    if enrollment is None or enrollment.status != status:
-        # Changed again in the same transaction: the later change sends its own email.
-        return
-    if is_new and status == Enrollment.Status.APPLIED:
-        send_application_received(enrollment=enrollment, language=language)
-    else:
-        send_status_changed(enrollment=enrollment)
+# The status email queued for each enrollment in the current transaction, per thread (a
+# transaction belongs to one thread): {enrollment pk: (email pk, Message-ID)}. An entry left by
+# a rolled-back transaction names a row that no longer exists, and the Message-ID (unique)
+# stops it from ever matching another row that reuses the pk.
+_queued_here = threading.local()
+
+
+def _queued_in_transaction() -> dict[int, tuple[int, str]]:
+    if not hasattr(_queued_here, "emails"):
+        _queued_here.emails = {}
+    return _queued_here.emails
 
 
 def notify_status_change(*, enrollment: Enrollment, is_new: bool) -> None:
-    """Send the confirmation or decision email once the current transaction commits.
+    """Queue the confirmation or decision email, in the current transaction.
 
     Called by services.enrollment_save when an enrollment is created or its status changes.
+    A status changed twice in one transaction sends only the email of the last change.
     """
     if _suppressed.get():
         return
-    pk, status, language = enrollment.pk, enrollment.status, translation.get_language()
+    current = _enrollment(enrollment.pk)
+    if current is None or not _can_write_to(current.student):
+        return
+    queued = _queued_in_transaction()
+    earlier = queued.get(current.pk)
+    if earlier is not None:
+        # Superseded before anyone could see it: the worker only reads committed rows.
+        pk, message_id = earlier
+        Email.objects.filter(pk=pk, message_id=message_id, status=STATUS.queued).delete()
+    subject, body = _status_email(current, is_new=is_new, language=translation.get_language())
+    email = _send(to=current.student.email, subject=subject, body=body)
+    entry = queued[current.pk] = (email.pk, email.message_id)
 
-    def send() -> None:
-        _send_for_status(pk, status, is_new, language)
+    def forget() -> None:
+        if queued.get(current.pk) == entry:
+            del queued[current.pk]
 
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(forget)
 
 
 def send_claim_link(
@@ -157,3 +166,25 @@ def send_account_exists(*, student: Student, language: str | None = None) -> Non
             },
         )
     _send(to=student.email, subject=subject, body=body)
+
+
+def purge_for(student: Student) -> int:
+    """Delete every email to the student, queued or sent, with its delivery log (erasure).
+
+    Called before her address is replaced. Returns how many emails were deleted.
+    """
+    addresses = {student.email.lower()}
+    if student.user is not None and student.user.email:
+        addresses.add(student.user.email.lower())
+    addresses.discard("")
+    candidates = Email.objects.none()
+    for address in addresses:
+        candidates |= Email.objects.filter(to__icontains=address)
+    # `to` is stored as one comma-separated text: match whole addresses, not parts of others.
+    doomed = [
+        email.pk
+        for email in candidates.only("pk", "to")
+        if addresses & {recipient.lower() for recipient in email.to}
+    ]
+    Email.objects.filter(pk__in=doomed).delete()
+    return len(doomed)

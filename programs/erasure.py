@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import erasure_traces, ratelimit
+from . import emails, erasure_traces, ratelimit
 from .erasure_text import ERASED, PersonalValues, Scrub
 from .models import Enrollment, Student
 from .personal import STUDENT_PERSONAL_FIELDS
@@ -64,6 +64,7 @@ def student_erase(*, student: Student, by: User, reason: str) -> Student:
         values = PersonalValues.of(student)
         scrub = values.scrubber(about_her=True)
         user = student.user
+        emails.purge_for(student)  # every email to her, queued or sent, while her address is known
 
         for name, replacement in _replacements(student).items():
             setattr(student, name, replacement)

@@ -13,6 +13,21 @@ from .factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _email_through_the_queue(settings):
+    """Email as in production: queued, then delivered by the worker (tests/outbox.py).
+
+    Django's test runner replaces EMAIL_BACKEND by its in-memory one; here the queue stays
+    Django's backend and the in-memory one becomes the backend the worker delivers through.
+    """
+    settings.EMAIL_BACKEND = "programs.outbox.QueueBackend"
+    settings.EMAIL_SEND_ON_COMMIT = False
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
 @pytest.fixture
 def staff(db):
     return StaffFactory(username="staff-member")

@@ -26,6 +26,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
         DJANGO_DEBUG="False",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="tracker.example.org",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     for name, value in overrides.items():
         if value is None:
@@ -50,6 +51,17 @@ def test_check_deploy_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "dummy", "filebased"])
+def test_check_deploy_refuses_an_email_backend_that_delivers_nothing(backend):
+    env = _production_env(DJANGO_EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend")
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "programs.E001" in result.stderr
+    assert "sends nothing to anyone" in result.stderr
+    # Only a deployment check: the server still starts (make serve prints to its console).
+    assert _manage("check", env=env).returncode == 0
 
 
 def test_check_deploy_warns_when_https_protections_are_turned_off():

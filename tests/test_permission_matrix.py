@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from programs import outbox
 from programs.models import Enrollment, ExportLog
 
 from .factories import (
@@ -42,6 +43,8 @@ STAFF_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK)
 STAFF_CHANGE_POST = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FOUND, FOUND)
 SUPERUSER_VIEW = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK)
 NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# The outbox holds applicants' names and decisions: managers, not viewers (admin/outbox.py).
+MANAGERS_ONLY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK)
 
 # Enrollments change status and students are erased: nobody deletes them, superusers included.
 NEVER_DELETED = {"enrollment", "student"}
@@ -107,6 +110,7 @@ def world(db):
     EnrollmentFactory(intake=intake, student=StudentFactory(user=users["other_student"]))
     waiting = EnrollmentFactory(intake=intake, status=Enrollment.Status.WAITLISTED)
     log = ExportLog.objects.create(user=users["superuser"], username="root")
+    email = outbox.queue(to=[own.student.email], subject="Your application", body="Hello.")
     return {
         "users": users,
         "objects": {
@@ -119,6 +123,7 @@ def world(db):
             "student": own.student,
             "enrollment": own,
             "exportlog": log,
+            "email": email,
         },
         "own": own,
         "waiting": waiting,
@@ -196,6 +201,22 @@ def _rows(world):
             SUPERUSER_VIEW,
         ),
         ("admin:programs_exportlog_add", "get", reverse("admin:programs_exportlog_add"), NOBODY),
+    ]
+    email = objects["email"].pk
+    rows += [
+        (
+            f"admin:post_office_email_{view}",
+            "get",
+            reverse(f"admin:post_office_email_{view}", args=a),
+            want,
+        )
+        for view, a, want in [
+            ("changelist", [], MANAGERS_ONLY),
+            ("change", [email], MANAGERS_ONLY),
+            ("history", [email], MANAGERS_ONLY),
+            ("add", [], NOBODY),
+            ("delete", [email], NOBODY),
+        ]
     ]
     for model in ADMIN_MODELS:
         pk = objects[model].pk

@@ -5,6 +5,7 @@ an SQLite file next to manage.py; production sets DJANGO_DEBUG=False, DJANGO_SEC
 DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md).
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "post_office",
     "programs",
 ]
 
@@ -244,9 +246,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "programs:my-applications"
 LOGOUT_REDIRECT_URL = "/"
 
-EMAIL_BACKEND = os.environ.get(
+# --- Email: the outbox (django-post-office; docs/deploy.md, "Email: the queue and the worker") --
+# Everything sent is first a row in post_office's queue, written in the transaction of the change
+# that causes it; `manage.py send_queued_mail` (the worker, started by `make serve`) delivers it.
+# DJANGO_EMAIL_BACKEND names the backend that really delivers (smtp in production).
+EMAIL_BACKEND = "programs.outbox.QueueBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},
+    "DEFAULT_PRIORITY": "medium",
+    # A failed attempt is retried MAX_RETRIES times, RETRY_INTERVAL apart, then marked failed.
+    "MAX_RETRIES": env_int("DJANGO_EMAIL_MAX_RETRIES", 6),
+    "RETRY_INTERVAL": datetime.timedelta(minutes=env_int("DJANGO_EMAIL_RETRY_MINUTES", 10)),
+    "LOG_LEVEL": 2,  # a log row for every attempt, delivered or failed
+}
+# Development: deliver each email as soon as its change commits, so `make run` shows it in the
+# console at once with no worker running. Production (DEBUG off) leaves it to the worker.
+EMAIL_SEND_ON_COMMIT = env_bool("DJANGO_EMAIL_SEND_ON_COMMIT", DEBUG)
+# Seconds a delivery may wait for the mail server before the attempt fails (and is retried).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
@@ -286,6 +306,8 @@ LOGGING = {
             "filters": ["require_debug_false"],
             "include_html": False,
             "level": "ERROR",
+            # Straight to the mail server, not through the queue: the database may be what failed.
+            "email_backend": "programs.outbox.delivery_connection",
         },
     },
     "loggers": {
