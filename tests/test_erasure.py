@@ -213,3 +213,79 @@ def test_two_students_erased_get_distinct_addresses(september_intake, staff):
     student_erase(student=first, by=staff, reason="Request 1")
     student_erase(student=second, by=staff, reason="Request 2")
     assert Student.objects.filter(email__endswith="@invalid.example").count() == 2
+
+
+# --- her national ID and date of birth, wherever staff typed them ---------------------------
+
+NATIONAL_ID = "1199880012345678"
+BIRTH_DATES = ("1998-03-14", "14/03/1998", "14 March 1998")  # hers, as staff type it
+# In her own records a date of birth goes even alone; in others' only beside what points at her.
+ID_ALONE = f"ID {NATIONAL_ID} seen."
+BIRTH_DATE_ALONE = "Born " + ", ".join(BIRTH_DATES) + "."
+ID_AND_BIRTH_DATE = f"ID {NATIONAL_ID}, born " + ", ".join(BIRTH_DATES) + "."
+HER_TEXTS = pytest.mark.parametrize("text", [ID_ALONE, BIRTH_DATE_ALONE], ids=["id", "birth"])
+
+
+@pytest.fixture
+def noted(aimee, september_intake):
+    """Her enrollment, whose notes and reasons the tests fill with her ID and date of birth."""
+    return Enrollment.objects.get(student=aimee, intake=september_intake)
+
+
+def _assert_scrubbed(text: str, typed: str) -> None:
+    for value in (NATIONAL_ID, *BIRTH_DATES):
+        assert value not in text, value
+    values = sum(typed.count(value) for value in (NATIONAL_ID, *BIRTH_DATES))
+    assert text.count("[erased]") == values  # each value replaced, the words around it kept
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_her_enrollments_notes(noted, aimee, staff, text):
+    services.enrollment_update(enrollment=noted, notes=f"Checked. {text}")
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    noted.refresh_from_db()
+    _assert_scrubbed(noted.notes, text)
+    assert noted.notes.startswith("Checked. ")
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_earlier_notes_in_the_history(
+    noted, aimee, staff, text
+):
+    """Notes since corrected live on only in the history rows."""
+    services.enrollment_update(enrollment=noted, notes=f"Typed by mistake. {text}")
+    services.enrollment_update(enrollment=noted, notes="Corrected.")
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    (earlier,) = Enrollment.history.filter(student_id=aimee.pk, notes__startswith="Typed by")
+    _assert_scrubbed(earlier.notes, text)
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_her_enrollments_change_reasons(
+    noted, aimee, staff, text
+):
+    services.enrollment_update(enrollment=noted, notes="Checked.", reason=f"Papers seen. {text}")
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    (row,) = Enrollment.history.filter(
+        student_id=aimee.pk, history_change_reason__startswith="Papers seen"
+    )
+    _assert_scrubbed(row.history_change_reason, text)
+
+
+def test_erasure_scrubs_the_id_and_birth_date_from_another_records_change_reason(
+    aimee, staff, september_intake
+):
+    """A change to the intake whose reason points at her by her ID: the date beside it goes too."""
+    september_intake.capacity = 23
+    september_intake._change_reason = f"One more seat for the student with {ID_AND_BIRTH_DATE}"
+    september_intake.save()
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    (row,) = Intake.history.filter(id=september_intake.pk, history_change_reason__startswith="One")
+    _assert_scrubbed(row.history_change_reason, ID_AND_BIRTH_DATE)
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_the_reason_it_records(aimee, staff, text):
+    student_erase(student=aimee, by=staff, reason=f"Request DP-2027-014. {text}")
+    entry = LogEntry.objects.filter(change_message__startswith="Personal data erased").get()
+    _assert_scrubbed(entry.change_message, text)
