@@ -140,3 +140,76 @@ def test_with_only_funding_seekers_waiting_an_unfunded_seat_is_offered_to_nobody
     with pytest.raises(ValidationError) as refused:
         services.waitlist_offer_next(intake=september_intake)
     assert refused.value.messages == ["Nobody on the waitlist of this intake can take this place."]
+
+
+# --- an intake's funded places, set and checked without touching another intake -------------
+
+
+def test_setting_places_in_one_intake_leaves_the_other_intakes_places(
+    two_intakes_one_source, joint_scholarship, staff
+):
+    september, january = two_intakes_one_source
+    funding = services.intake_funding_set(
+        intake=january, funding_source=joint_scholarship, places=5, by=staff, reason="New budget"
+    )
+    assert (funding.intake, funding.places) == (january, 5)
+    assert september.fundings.get().places == 20
+    assert funding.history.first().history_user == staff
+    assert funding.history.first().history_change_reason == "New budget"
+
+
+def test_places_can_drop_to_what_this_intake_holds_whatever_the_other_holds(
+    two_intakes_one_source, joint_scholarship
+):
+    """September holds 20 of the source's places; January holds none, so 0 is fine there."""
+    _september, january = two_intakes_one_source
+    services.intake_funding_set(intake=january, funding_source=joint_scholarship, places=0)
+    assert january.fundings.get().places == 0
+
+
+def test_offers_waitlisted_and_applicants_do_not_hold_funded_places(
+    september_intake, joint_scholarship, fill
+):
+    fill(september_intake, 3, funding_source=joint_scholarship)
+    fill(september_intake, 5, status=Status.WAITLISTED, funding_source=joint_scholarship)
+    services.intake_funding_set(intake=september_intake, funding_source=joint_scholarship, places=3)
+    with pytest.raises(ValidationError) as refused:
+        services.intake_funding_set(
+            intake=september_intake, funding_source=joint_scholarship, places=2
+        )
+    assert refused.value.messages == [
+        "HEC–Alibaba Joint Scholarship pays for 2 places in this intake, but 3 enrollments "
+        "would hold one."
+    ]
+
+
+def test_a_source_in_use_cannot_lose_its_funding_and_the_message_names_it(
+    september_intake, joint_scholarship, fill
+):
+    fill(september_intake, 1, status=Status.APPLIED, funding_source=joint_scholarship)
+    with pytest.raises(ValidationError) as refused:
+        services.intake_places_check(intake=september_intake, places={})
+    assert refused.value.messages == [
+        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
+        "here use it. Keep its funding or change those enrollments first."
+    ]
+
+
+def test_a_capacity_below_the_seats_taken_is_refused_under_capacity(september_intake, fill):
+    fill(september_intake, 21)
+    september_intake.capacity = 20
+    with pytest.raises(ValidationError) as refused:
+        services.intake_capacity_check(intake=september_intake)
+    assert refused.value.message_dict == {
+        "capacity": [
+            "This intake has 20 seats, but 21 would be taken by offers, enrollments and "
+            "completions."
+        ]
+    }
+    september_intake.capacity = 21
+    services.intake_capacity_check(intake=september_intake)
+    with pytest.raises(ValidationError) as refused:
+        services.intake_places_check(
+            intake=september_intake, places={september_intake.fundings.get().funding_source_id: 22}
+        )
+    assert "more than the intake's 21 seats" in refused.value.messages[0]
