@@ -186,6 +186,37 @@ def test_erasure_only_unlinks_a_staff_account(september_intake, staff):
     assert staff.is_active and staff.username == "staff-member"
 
 
+@pytest.mark.parametrize(
+    ("is_staff", "is_superuser"), [(True, False), (False, True)], ids=["staff", "superuser"]
+)
+def test_erasure_only_unlinks_an_account_that_is_staff_or_superuser(is_staff, is_superuser):
+    """Either flag alone makes it a staff account: it keeps its name and still signs in."""
+    account = UserFactory(
+        username="programme-officer",
+        first_name="Jean",
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    student = StudentFactory(user=account)
+    student_erase(student=student, by=account, reason="Request DP-2027-016")
+    account.refresh_from_db()
+    assert (account.username, account.first_name, account.is_active) == (
+        "programme-officer",
+        "Jean",
+        True,
+    )
+    assert account.has_usable_password()
+
+
+def test_erasure_blanks_the_name_on_her_own_account(aimee, staff):
+    account = aimee.user
+    account.first_name, account.last_name = "Aimée", "Uwase"
+    account.save()
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    account.refresh_from_db()
+    assert (account.first_name, account.last_name) == ("", "")
+
+
 def test_erasure_leaves_other_students_alone(aimee, staff, september_intake):
     other = StudentFactory(first_name="Aimée", last_name="Mukamana", email="aimee.m@example.rw")
     services.enrollment_create(
