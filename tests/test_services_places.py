@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from programs import services
-from programs.models import Enrollment
+from programs.models import Enrollment, IntakeFunding
 
 from .factories import (
     EnrollmentFactory,
+    FundingSourceFactory,
     IntakeFactory,
     IntakeFundingFactory,
     StudentFactory,
@@ -213,3 +214,73 @@ def test_a_capacity_below_the_seats_taken_is_refused_under_capacity(september_in
             intake=september_intake, places={september_intake.fundings.get().funding_source_id: 22}
         )
     assert "more than the intake's 21 seats" in refused.value.messages[0]
+
+
+# --- one funding row, as the intake's admin page saves it ------------------------------------
+
+
+def test_an_intakes_plan_is_checked_against_its_funding_when_saved(september_intake, staff):
+    september_intake.capacity = 19
+    with pytest.raises(ValidationError) as refused:
+        services.intake_save(intake=september_intake, by=staff)
+    assert refused.value.message_dict == {
+        "__all__": ["The funded places would add up to 20, more than the intake's 19 seats."]
+    }
+    september_intake.capacity = 24
+    services.intake_save(intake=september_intake, by=staff, reason="Bigger room")
+    latest = september_intake.history.first()
+    assert (latest.capacity, latest.history_user) == (24, staff)
+    assert latest.history_change_reason == "Bigger room"
+    services.intake_save(intake=september_intake)
+    assert september_intake.history.first().history_change_reason is None
+
+
+def test_a_new_funding_row_is_checked_against_the_seats(september_intake):
+    other = FundingSourceFactory(name="Mastercard Foundation")
+    services.intake_funding_check(
+        funding=IntakeFunding(intake=september_intake, funding_source=other, places=2)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.intake_funding_check(
+            funding=IntakeFunding(intake=september_intake, funding_source=other, places=3)
+        )
+    assert refused.value.messages == [
+        "The funded places would add up to 23, more than the intake's 22 seats."
+    ]
+
+
+def test_a_funding_row_changed_in_place_is_counted_once(september_intake, joint_scholarship, fill):
+    fill(september_intake, 20, funding_source=joint_scholarship)
+    funding = september_intake.fundings.get()
+    funding.places = 22
+    services.intake_funding_check(funding=funding)  # 22 of 22 seats: fine
+    funding.places = 23
+    with pytest.raises(ValidationError) as refused:
+        services.intake_funding_check(funding=funding)
+    assert refused.value.messages == [
+        "The funded places would add up to 23, more than the intake's 22 seats."
+    ]
+
+
+def test_a_funding_row_moved_to_another_source_takes_its_places_along(september_intake):
+    funding = september_intake.fundings.get()
+    funding.funding_source = FundingSourceFactory(name="Mastercard Foundation")
+    services.intake_funding_check(funding=funding)  # nobody holds the scholarship's places
+
+
+def test_a_funding_row_cannot_leave_an_intake_whose_enrollments_use_it(
+    two_intakes_one_source, joint_scholarship
+):
+    september, january = two_intakes_one_source
+    funding = september.fundings.get()
+    funding.intake = january
+    funding.places = 2
+    with pytest.raises(ValidationError) as refused:
+        services.intake_funding_check(funding=funding)
+    assert refused.value.messages == [
+        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
+        "here use it. Keep its funding or change those enrollments first."
+    ]
+    with pytest.raises(ValidationError):
+        services.intake_funding_check(funding=september.fundings.get(), delete=True)
+    services.intake_funding_check(funding=january.fundings.get(), delete=True)
