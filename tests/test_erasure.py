@@ -12,7 +12,7 @@ from programs import services
 from programs.erasure import student_erase
 from programs.models import Enrollment, Intake, Student
 
-from .factories import StudentFactory, UserFactory
+from .factories import EnrollmentFactory, StudentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,50 @@ def test_erasure_scrubs_notes_history_and_the_admin_log(aimee, staff):
     student_type = ContentType.objects.get_for_model(Student)
     entry = LogEntry.objects.filter(content_type=student_type, object_id=str(aimee.pk)).first()
     assert entry.object_repr == f"Erased Student #{aimee.pk}"
+
+
+def test_erasure_retitles_only_her_own_entries_in_the_admin_log(september_intake, staff):
+    """Her entries, her enrollment's and her account's get their new titles and lose her
+    first name; another student's entries with the same ids (of another kind) keep theirs."""
+    account = UserFactory(username="aimee.uwase")
+    her = StudentFactory(pk=50, first_name="Aimée", last_name="Uwase", user=account)
+    hers = EnrollmentFactory(pk=60, student=her, intake=september_intake)
+    other = StudentFactory(pk=60, first_name="Jean", last_name="Habimana")
+    others = EnrollmentFactory(pk=50, student=other, intake=september_intake)
+    entries = {}
+    for name, obj in {
+        "her": her,
+        "hers": hers,
+        "account": account,
+        "other": other,
+        "others": others,
+    }.items():
+        LogEntry.objects.log_actions(
+            staff.pk, [obj], CHANGE, change_message="Aimée called.", single_object=True
+        )
+        entries[name] = LogEntry.objects.latest("pk").pk
+
+    student_erase(student=her, by=staff, reason="Request DP-2027-015")
+    her.refresh_from_db()
+    hers.refresh_from_db()
+    account.refresh_from_db()
+    after = {name: LogEntry.objects.get(pk=pk) for name, pk in entries.items()}
+    assert {name: entry.object_repr for name, entry in after.items()} == {
+        "her": f"Erased Student #{her.pk}",
+        "hers": f"Erased Student #{her.pk} in {september_intake}",
+        "account": f"erased-student-{account.pk}",
+        "other": "Jean Habimana",
+        "others": f"Jean Habimana in {september_intake}",
+    }
+    assert str(hers) == after["hers"].object_repr
+    # A first name alone is hers only in her own records: another Aimée may be meant elsewhere.
+    assert {name: entry.change_message for name, entry in after.items()} == {
+        "her": "[erased] called.",
+        "hers": "[erased] called.",
+        "account": "[erased] called.",
+        "other": "Aimée called.",
+        "others": "Aimée called.",
+    }
 
 
 def test_erasure_is_recorded_with_who_and_why(aimee, staff):
