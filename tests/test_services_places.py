@@ -284,3 +284,16 @@ def test_a_funding_row_cannot_leave_an_intake_whose_enrollments_use_it(
     with pytest.raises(ValidationError):
         services.intake_funding_check(funding=september.fundings.get(), delete=True)
     services.intake_funding_check(funding=january.fundings.get(), delete=True)
+
+
+def test_a_funding_row_can_leave_an_intake_that_keeps_its_other_sources(
+    september_intake, joint_scholarship, fill
+):
+    """Only the row that leaves is taken out of the intake it leaves: the other source's
+    places stay, so its enrollments still have them."""
+    other = FundingSourceFactory(name="Mastercard Foundation")
+    IntakeFundingFactory(intake=september_intake, funding_source=other, places=2)
+    fill(september_intake, 2, funding_source=other)
+    funding = september_intake.fundings.get(funding_source=joint_scholarship)
+    funding.intake = IntakeFactory(name="January 2028", capacity=20)
+    services.intake_funding_check(funding=funding)
