@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: setup run serve test test-sqlite test-postgres lint format migrations-check bench bench-load clean
+.PHONY: setup run serve test test-sqlite test-postgres lint format migrations-check bench bench-load mutation mutation-report clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,5 +64,15 @@ bench: setup bench-load ## SQLite and PostgreSQL, 10k and 100k students: writes 
 bench-load: setup ## 200 applications from one address through gunicorn: docs/performance.md (~30 s)
 	env -u DATABASE_URL $(PY) bench/load.py --write-doc
 
+# Not part of `make test`: about an hour on 2 cores (docs/testing.md). What is mutated and which
+# tests run: [tool.mutmut] in pyproject.toml. MUTANTS narrows it, e.g. MUTANTS='programs.services*'.
+MUTANTS ?=
+mutation: setup ## Mutation testing of the services, erasure and exports (mutmut; docs/testing.md)
+	$(VENV)/bin/mutmut run --max-children 1 $(MUTANTS)
+	$(MAKE) --no-print-directory mutation-report
+
+mutation-report: ## Killed / survived per module of the last `make mutation`, and the survivors
+	$(PY) scripts/mutation_report.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache mutants

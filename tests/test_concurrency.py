@@ -121,3 +121,52 @@ def test_forty_people_racing_for_the_last_2_funded_places_leave_exactly_2_taken(
     funded = intake.enrollments.seat_holding().filter(funding_source=source)
     assert funded.count() == 20
     assert intake.enrollments.count() == 20  # seats were free; only the funding ran out
+
+
+# --- the race's power: without the intake lock it overbooks ----------------------------------
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's IMMEDIATE transactions lock the whole database whatever lock_intakes does",
+)
+def test_without_the_intake_lock_the_same_race_overbooks(monkeypatch):
+    """The tests above pass because of base.lock_intakes, not by luck: take its FOR UPDATE away
+    and the same race puts more people in the intake than it has seats.
+
+    Each attempt is held after it counted the seats until every attempt has counted, so the
+    overbooking happens on every run, not only when the threads happen to interleave.
+    """
+    from programs.selectors import occupancy
+    from programs.services import base
+
+    attempts = 5
+    counted = threading.Barrier(attempts, timeout=30)
+    count_seats = occupancy.seats_taken
+
+    def unlocked(*intake_ids):
+        return {i.pk: i for i in Intake.objects.filter(pk__in=[p for p in intake_ids if p])}
+
+    def seats_taken_then_wait(*args, **kwargs):
+        taken = count_seats(*args, **kwargs)
+        counted.wait()
+        return taken
+
+    monkeypatch.setattr(base, "lock_intakes", unlocked)
+    monkeypatch.setattr(occupancy, "seats_taken", seats_taken_then_wait)
+    intake = IntakeFactory(capacity=22)
+    EnrollmentFactory.create_batch(19, intake=intake, status=Enrollment.Status.ENROLLED)
+    students = StudentFactory.create_batch(attempts)
+
+    outcome = race(
+        attempts,
+        lambda index: services.enrollment_create(
+            student=students[index],
+            intake=Intake.objects.get(pk=intake.pk),
+            status=Enrollment.Status.ENROLLED,
+        ),
+    )
+
+    assert outcome.crashed == []
+    assert len(outcome.saved) == attempts  # all 5 saved for 3 free seats
+    assert intake.enrollments.seat_holding().count() == 19 + attempts > intake.capacity

@@ -12,7 +12,7 @@ from programs import services
 from programs.erasure import student_erase
 from programs.models import Enrollment, Intake, Student
 
-from .factories import StudentFactory, UserFactory
+from .factories import EnrollmentFactory, StudentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,50 @@ def test_erasure_scrubs_notes_history_and_the_admin_log(aimee, staff):
     assert entry.object_repr == f"Erased Student #{aimee.pk}"
 
 
+def test_erasure_retitles_only_her_own_entries_in_the_admin_log(september_intake, staff):
+    """Her entries, her enrollment's and her account's get their new titles and lose her
+    first name; another student's entries with the same ids (of another kind) keep theirs."""
+    account = UserFactory(username="aimee.uwase")
+    her = StudentFactory(pk=50, first_name="Aimée", last_name="Uwase", user=account)
+    hers = EnrollmentFactory(pk=60, student=her, intake=september_intake)
+    other = StudentFactory(pk=60, first_name="Jean", last_name="Habimana")
+    others = EnrollmentFactory(pk=50, student=other, intake=september_intake)
+    entries = {}
+    for name, obj in {
+        "her": her,
+        "hers": hers,
+        "account": account,
+        "other": other,
+        "others": others,
+    }.items():
+        LogEntry.objects.log_actions(
+            staff.pk, [obj], CHANGE, change_message="Aimée called.", single_object=True
+        )
+        entries[name] = LogEntry.objects.latest("pk").pk
+
+    student_erase(student=her, by=staff, reason="Request DP-2027-015")
+    her.refresh_from_db()
+    hers.refresh_from_db()
+    account.refresh_from_db()
+    after = {name: LogEntry.objects.get(pk=pk) for name, pk in entries.items()}
+    assert {name: entry.object_repr for name, entry in after.items()} == {
+        "her": f"Erased Student #{her.pk}",
+        "hers": f"Erased Student #{her.pk} in {september_intake}",
+        "account": f"erased-student-{account.pk}",
+        "other": "Jean Habimana",
+        "others": f"Jean Habimana in {september_intake}",
+    }
+    assert str(hers) == after["hers"].object_repr
+    # A first name alone is hers only in her own records: another Aimée may be meant elsewhere.
+    assert {name: entry.change_message for name, entry in after.items()} == {
+        "her": "[erased] called.",
+        "hers": "[erased] called.",
+        "account": "[erased] called.",
+        "other": "Aimée called.",
+        "others": "Aimée called.",
+    }
+
+
 def test_erasure_is_recorded_with_who_and_why(aimee, staff):
     student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
     entry = LogEntry.objects.filter(change_message__startswith="Personal data erased").get()
@@ -186,6 +230,37 @@ def test_erasure_only_unlinks_a_staff_account(september_intake, staff):
     assert staff.is_active and staff.username == "staff-member"
 
 
+@pytest.mark.parametrize(
+    ("is_staff", "is_superuser"), [(True, False), (False, True)], ids=["staff", "superuser"]
+)
+def test_erasure_only_unlinks_an_account_that_is_staff_or_superuser(is_staff, is_superuser):
+    """Either flag alone makes it a staff account: it keeps its name and still signs in."""
+    account = UserFactory(
+        username="programme-officer",
+        first_name="Jean",
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    student = StudentFactory(user=account)
+    student_erase(student=student, by=account, reason="Request DP-2027-016")
+    account.refresh_from_db()
+    assert (account.username, account.first_name, account.is_active) == (
+        "programme-officer",
+        "Jean",
+        True,
+    )
+    assert account.has_usable_password()
+
+
+def test_erasure_blanks_the_name_on_her_own_account(aimee, staff):
+    account = aimee.user
+    account.first_name, account.last_name = "Aimée", "Uwase"
+    account.save()
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    account.refresh_from_db()
+    assert (account.first_name, account.last_name) == ("", "")
+
+
 def test_erasure_leaves_other_students_alone(aimee, staff, september_intake):
     other = StudentFactory(first_name="Aimée", last_name="Mukamana", email="aimee.m@example.rw")
     services.enrollment_create(
@@ -213,3 +288,79 @@ def test_two_students_erased_get_distinct_addresses(september_intake, staff):
     student_erase(student=first, by=staff, reason="Request 1")
     student_erase(student=second, by=staff, reason="Request 2")
     assert Student.objects.filter(email__endswith="@invalid.example").count() == 2
+
+
+# --- her national ID and date of birth, wherever staff typed them ---------------------------
+
+NATIONAL_ID = "1199880012345678"
+BIRTH_DATES = ("1998-03-14", "14/03/1998", "14 March 1998")  # hers, as staff type it
+# In her own records a date of birth goes even alone; in others' only beside what points at her.
+ID_ALONE = f"ID {NATIONAL_ID} seen."
+BIRTH_DATE_ALONE = "Born " + ", ".join(BIRTH_DATES) + "."
+ID_AND_BIRTH_DATE = f"ID {NATIONAL_ID}, born " + ", ".join(BIRTH_DATES) + "."
+HER_TEXTS = pytest.mark.parametrize("text", [ID_ALONE, BIRTH_DATE_ALONE], ids=["id", "birth"])
+
+
+@pytest.fixture
+def noted(aimee, september_intake):
+    """Her enrollment, whose notes and reasons the tests fill with her ID and date of birth."""
+    return Enrollment.objects.get(student=aimee, intake=september_intake)
+
+
+def _assert_scrubbed(text: str, typed: str) -> None:
+    for value in (NATIONAL_ID, *BIRTH_DATES):
+        assert value not in text, value
+    values = sum(typed.count(value) for value in (NATIONAL_ID, *BIRTH_DATES))
+    assert text.count("[erased]") == values  # each value replaced, the words around it kept
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_her_enrollments_notes(noted, aimee, staff, text):
+    services.enrollment_update(enrollment=noted, notes=f"Checked. {text}")
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    noted.refresh_from_db()
+    _assert_scrubbed(noted.notes, text)
+    assert noted.notes.startswith("Checked. ")
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_earlier_notes_in_the_history(
+    noted, aimee, staff, text
+):
+    """Notes since corrected live on only in the history rows."""
+    services.enrollment_update(enrollment=noted, notes=f"Typed by mistake. {text}")
+    services.enrollment_update(enrollment=noted, notes="Corrected.")
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    (earlier,) = Enrollment.history.filter(student_id=aimee.pk, notes__startswith="Typed by")
+    _assert_scrubbed(earlier.notes, text)
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_her_enrollments_change_reasons(
+    noted, aimee, staff, text
+):
+    services.enrollment_update(enrollment=noted, notes="Checked.", reason=f"Papers seen. {text}")
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    (row,) = Enrollment.history.filter(
+        student_id=aimee.pk, history_change_reason__startswith="Papers seen"
+    )
+    _assert_scrubbed(row.history_change_reason, text)
+
+
+def test_erasure_scrubs_the_id_and_birth_date_from_another_records_change_reason(
+    aimee, staff, september_intake
+):
+    """A change to the intake whose reason points at her by her ID: the date beside it goes too."""
+    september_intake.capacity = 23
+    september_intake._change_reason = f"One more seat for the student with {ID_AND_BIRTH_DATE}"
+    september_intake.save()
+    student_erase(student=aimee, by=staff, reason="Request DP-2027-014")
+    (row,) = Intake.history.filter(id=september_intake.pk, history_change_reason__startswith="One")
+    _assert_scrubbed(row.history_change_reason, ID_AND_BIRTH_DATE)
+
+
+@HER_TEXTS
+def test_erasure_scrubs_the_id_and_birth_date_from_the_reason_it_records(aimee, staff, text):
+    student_erase(student=aimee, by=staff, reason=f"Request DP-2027-014. {text}")
+    entry = LogEntry.objects.filter(change_message__startswith="Personal data erased").get()
+    _assert_scrubbed(entry.change_message, text)
