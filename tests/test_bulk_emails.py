@@ -8,7 +8,6 @@ that helper changes.
 from collections.abc import Callable
 
 import pytest
-from django.core import mail
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
@@ -16,6 +15,7 @@ from programs import services
 from programs.models import Enrollment
 
 from .factories import EnrollmentFactory, StudentFactory
+from .outbox import deliver
 
 Status = Enrollment.Status
 pytestmark = pytest.mark.django_db
@@ -23,13 +23,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def emails_sent(django_capture_on_commit_callbacks) -> Callable[[Callable[[], object]], list]:
-    """emails_sent(action): run `action` as one committed change; the emails it sent."""
+    """emails_sent(action): run `action` as one committed change, deliver the queue as the
+    worker would; the emails it sent."""
 
     def run(action: Callable[[], object]) -> list[EmailMessage]:
-        before = len(mail.outbox)
+        before = len(deliver())
         with django_capture_on_commit_callbacks(execute=True):
             action()
-        return list(mail.outbox[before:])
+        return list(deliver()[before:])
 
     return run
 
