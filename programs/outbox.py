@@ -67,8 +67,8 @@ class QueueBackend(PostOfficeBackend):
         for message in email_messages:
             queue(
                 to=message.recipients(),
-                subject=message.subject,
-                body=message.body,
+                subject=str(message.subject),
+                body=str(message.body),
                 sender=message.from_email,
             )
         return len(email_messages)

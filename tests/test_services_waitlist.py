@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _waiting(intake, position: int, funding_source=None) -> Enrollment:
-    return EnrollmentFactory(
+    return EnrollmentFactory.create(
         intake=intake,
         status=Status.WAITLISTED,
         waitlist_position=position,
