@@ -21,6 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -30,6 +31,8 @@ from .. import exports, imports
 from ..models import ExportLog, Intake
 
 IMPORT_SESSION_KEY = "programs.applicant_import"
+
+
 TEMPLATE_FILES = {
     "CSV": "import-templates/applicants-template.csv",
     "XLSX": "import-templates/applicants-template.xlsx",
@@ -136,6 +139,20 @@ class ApplicantImportForm(forms.Form):
     )
 
 
+def unreadable_upload_form() -> ApplicantImportForm:
+    """The upload form for a request Django's parser refused (a name over its header limit)."""
+    form = ApplicantImportForm({})
+    form.errors.clear()
+    form.add_error(
+        "file",
+        _(
+            "This upload could not be read: the file's name is too long or the upload was cut off. "
+            "Rename the file with a shorter name and upload it again."
+        ),
+    )
+    return form
+
+
 if TYPE_CHECKING:
     # The mixin is only ever mixed into IntakeAdmin: it calls the ModelAdmin's methods.
     _IntakeAdminBase = admin.ModelAdmin[Intake]
@@ -177,6 +194,14 @@ class IntakeImportMixin(_IntakeAdminBase):
             "columns": imports.COLUMNS,
             "form": ApplicantImportForm(),
         }
+        if request.method == "POST":
+            try:
+                request.POST, request.FILES  # noqa: B018 - parse now, to answer a broken upload
+            except MultiPartParserError:
+                context["form"] = unreadable_upload_form()
+                return TemplateResponse(
+                    request, "admin/programs/intake/import_applicants.html", context
+                )
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirm(request, intake, context)
         if request.method == "POST":
