@@ -461,7 +461,7 @@ def test_bulk_offer_applies_what_fits_and_names_who_was_refused(
         follow=True,
     )
     html = response.content.decode()
-    assert "1 enrollment(s) changed to Offered." in html
+    assert "1 enrollment changed to Offered." in html
     for refused in applicants[1:]:
         assert f"Refused for {refused.student.full_name}: This intake is full: 22 of 22" in html
     assert september_intake.enrollments.seat_holding().count() == 22

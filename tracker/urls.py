@@ -10,10 +10,6 @@ from django.views.decorators.cache import never_cache
 
 from tracker.signin import AdminSignInForm, SignInForm
 
-admin.site.site_header = "Cohort tracker"
-admin.site.site_title = "Cohort tracker"
-admin.site.index_title = "Programmes, intakes and enrollments"
-
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """Browsers ask for /favicon.ico on every site, admin pages included."""

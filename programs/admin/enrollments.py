@@ -7,10 +7,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Enrollment, Intake, Program
-from .base import HistoryAdmin, LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
+from .base import (
+    HistoryAdmin,
+    LongListMixin,
+    NeverDeletedMixin,
+    SafeAutocompleteMixin,
+    log_service_change,
+)
 from .exports import EnrollmentExportMixin, export_enrollments_csv
 from .forms import EnrollmentAdminForm
 
@@ -77,17 +84,28 @@ def _status_action(status: str, label: str):
             by=request.user,
             reason=request.POST.get("reason", "").strip()[:500] or f"Bulk action: {label.lower()}",
         )
+        label_now = Enrollment.Status(status).label
         if result.changed:
+            log_service_change(request, result.changed, f"Status changed to {label_now} ({label}).")
             model_admin.message_user(
                 request,
-                f"{len(result.changed)} enrollment(s) changed to "
-                f"{Enrollment.Status(status).label}.",
+                ngettext(
+                    "%(count)d enrollment changed to %(status)s.",
+                    "%(count)d enrollments changed to %(status)s.",
+                    len(result.changed),
+                )
+                % {"count": len(result.changed), "status": label_now},
                 messages.SUCCESS,
             )
         if result.unchanged:
             model_admin.message_user(
                 request,
-                f"{len(result.unchanged)} enrollment(s) already had that status.",
+                ngettext(
+                    "%(count)d enrollment already had that status.",
+                    "%(count)d enrollments already had that status.",
+                    len(result.unchanged),
+                )
+                % {"count": len(result.unchanged)},
                 messages.INFO,
             )
         for enrollment, reason in result.refused:

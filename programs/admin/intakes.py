@@ -20,7 +20,7 @@ from .. import services
 from ..http import AuthenticatedHttpRequest
 from ..models import ApplicationStatus, Enrollment, FundingSource, Intake, IntakeFunding
 from ..selectors.occupancy import fundings_with_taken
-from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin
+from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin, log_service_change
 from .exports import IntakeImportMixin
 from .forms import IntakeAdminForm, IntakeFundingFormSet
 
@@ -164,6 +164,7 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
             funded = f", funded by {source.name}" if source else ""
+            log_service_change(request, [enrollment], f"Offered a place from the waitlist{funded}.")
             self.message_user(
                 request,
                 f"Offered a place to {enrollment.student.full_name}{funded}.",

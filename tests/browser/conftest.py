@@ -145,3 +145,21 @@ def catalogue(transactional_db):
         applications_close_on=today - datetime.timedelta(days=1),
     )
     return {"degree": degree, "september": september, "closed": closed}
+
+
+@pytest.fixture
+def staff_roles(transactional_db):
+    """The staff groups the migrations create, made again: a transactional test empties every
+    table, the groups' rows with them. Runs the migrations' own functions (no second copy)."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(connection).project_state()
+    for name, function in [
+        ("0003_staff_groups", "create_groups"),
+        ("0007_managers_see_and_requeue_emails", "grant"),
+    ]:
+        module = importlib.import_module(f"programs.migrations.{name}")
+        getattr(module, function)(state.apps, None)

@@ -9,7 +9,7 @@ from ..factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_manager_requeues_a_failed_email(new_page, catalogue):
+def test_a_manager_requeues_a_failed_email(new_page, staff_roles):
     manager = UserFactory(username="queue-manager", is_staff=True)
     manager.groups.add(Group.objects.get(name="Programme managers"))
     failed = Email.objects.create(
