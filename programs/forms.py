@@ -13,7 +13,8 @@ from typing import cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -216,15 +217,34 @@ class ClaimForm(forms.Form):
         self.helper.layout = Layout("email", Submit("submit", _("Email me a link")))
 
 
-class ClaimAccountForm(UserCreationForm):
-    """Choose a username and password for a new account linked to a student record."""
+def free_username(email: str) -> str:
+    """The account's username: the address itself where it fits and is free (people sign in
+    with their address anyway), else its local part with a number."""
+    users = get_user_model()._default_manager
+    email = email.strip().lower()
+    if len(email) <= 150 and not users.filter(username__iexact=email).exists():
+        return email
+    local = email.split("@")[0][:140] or "student"
+    n = 1
+    while users.filter(username__iexact=f"{local}-{n}").exists():
+        n += 1
+    return f"{local}-{n}"
+
+
+class ClaimAccountForm(BaseUserCreationForm):
+    """Choose a password for a new account linked to a student record; they sign in with the
+    address they applied with (no username to invent)."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ()
 
     def __init__(self, *args, email: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.email = email
-        self.fields["username"].initial = email.split("@")[0][:150]
-        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.instance.username = free_username(email)
+        self.fields["password1"].widget.attrs["autofocus"] = True
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            "username", "password1", "password2", Submit("submit", _("Create my account"))
+            "password1", "password2", Submit("submit", _("Create my account"))
         )

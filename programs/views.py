@@ -310,7 +310,7 @@ def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
             user = form.save()
             locked.user = user
             locked.save(update_fields=["user", "updated_at"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="tracker.backends.EmailOrUsernameBackend")
         messages.success(request, _("Your account is ready. Here are your applications."))
         return redirect("programs:my-applications")
     return render(

@@ -8,14 +8,26 @@ holds 255, and PostgreSQL answered 500. Such a name cannot belong to anyone: it 
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
-class _RefuseImpossibleUsernames:
+class _RefuseImpossibleUsernames(AuthenticationForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # tracker.backends signs in with either; an address is up to 254 characters.
+        field = cast(forms.CharField, self.fields["username"])
+        field.label = _("Email address or username")
+        field.max_length = 254
+        field.widget.attrs.update(maxlength="254", autocomplete="username")
+
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if len(username) > (self.fields["username"].max_length or 150):
+        if len(username) > 254:
             raise self.get_invalid_login_error()
         return super().clean()
 

@@ -64,9 +64,11 @@ def test_switch_language(page, catalogue):
     assert page.problems == []
 
 
-def test_sign_in_and_see_my_applications(page, catalogue):
+def test_sign_in_by_email_and_see_my_applications(page, catalogue):
     student = StudentFactory(
-        first_name="Aline", user=UserFactory(username="aline", password="a-good-password-123")
+        first_name="Aline",
+        email="aline.uwase@example.rw",
+        user=UserFactory(username="aline", password="a-good-password-123"),
     )
     EnrollmentFactory(
         student=student,
@@ -76,7 +78,7 @@ def test_sign_in_and_see_my_applications(page, catalogue):
     )
     page.goto("/")
     page.get_by_role("link", name="Sign in").click()
-    page.get_by_label("Username").fill("aline")
+    page.get_by_label("Email address or username").fill("Aline.Uwase@example.rw")
     page.get_by_label("Password").fill("a-good-password-123")
     page.get_by_role("button", name="Sign in").click()
 
