@@ -72,15 +72,17 @@ def _enrollments_shown(intake: Intake) -> list[Enrollment]:
 @admin.register(Intake)
 class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, HistoryAdmin):
     form = IntakeAdminForm
+    # The programme first: several intakes share a name ("2027 cohort").
     list_display = [
+        "program",
         "name",
         "seats",
         "funded_places",
         "waitlist",
         "application_window",
         "start_date",
-        "program",
     ]
+    list_display_links = ["name"]
     list_filter = ["program", "start_date"]
     list_select_related = ["program"]
     search_fields = ["name", "program__name"]
