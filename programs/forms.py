@@ -117,7 +117,12 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.intake = intake
         self.fields["country"].initial = "RW"
-        sources = FundingSource.objects.filter(intake_fundings__intake=intake).order_by("name")
+        # A self-funded seat is not a funded place to ask for: it is the absence of one.
+        sources = (
+            FundingSource.objects.filter(intake_fundings__intake=intake)
+            .exclude(kind=FundingSource.Kind.SELF)
+            .order_by("name")
+        )
         # The model's ForeignKey gives the form a ModelChoiceField.
         cast(forms.ModelChoiceField, self.fields["funding_source"]).queryset = sources
         self.helper = FormHelper()

@@ -70,18 +70,18 @@ class PublicIntake:
         return max(self.intake.capacity - self.seats_taken, 0)
 
     @property
-    def _paid_for(self) -> list[FundedPlaces]:
+    def paid_for(self) -> list[FundedPlaces]:
         # Self-funded places are reserved seats, not places someone else pays for.
         return [f for f in self.funded if f.funding_source.kind != FundingSource.Kind.SELF]
 
     @property
     def funded_places(self) -> int:
         """Places paid for by a funder (not self-funded), for the summary."""
-        return sum(f.places for f in self._paid_for)
+        return sum(f.places for f in self.paid_for)
 
     @property
     def funded_places_left(self) -> int:
-        return sum(f.left for f in self._paid_for)
+        return sum(f.left for f in self.paid_for)
 
     @property
     def applications_are_open(self) -> bool:

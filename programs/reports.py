@@ -300,16 +300,13 @@ def intake_dashboard(intake: Intake) -> IntakeDashboard:
     open_seats = max(capacity - reserved, 0)
     unfunded_held = held_by_source[None]
     if open_seats == 0 and unfunded_held == 0:
-        unfunded_text = (
-            f"All {capacity} seats are reserved for funding sources; nobody holds a seat "
-            "without one."
-        )
+        unfunded_text = f"All {capacity} seats are funded places; there are no self-funded seats."
     else:
         unfunded_text = (
-            f"{unfunded_held} of the {open_seats} seats not reserved for a funding source "
-            "are taken by students without one."
+            f"Self-funded seats (no funding source): {unfunded_held} of {open_seats} taken "
+            f"({max(open_seats - unfunded_held, 0)} left)."
         )
-    unfunded = Bar("Without a funding source", unfunded_held, open_seats, unfunded_text)
+    unfunded = Bar("Self-funded", unfunded_held, open_seats, unfunded_text)
     total = sum(counts.values())
     statuses = [
         Bar(

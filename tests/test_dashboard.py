@@ -33,11 +33,11 @@ def test_the_demo_intake_counts(september, django_assert_num_queries):
     assert dashboard.seats.text == "15 of 22 seats taken (7 left)."
     assert [(bar.label, bar.value, bar.total) for bar in dashboard.funded] == [
         ("HEC–Alibaba Joint Scholarship", 14, 20),
-        ("Self-funded", 1, 2),
     ]
-    assert (dashboard.unfunded.value, dashboard.unfunded.total) == (0, 0)
-    assert dashboard.unfunded.text == (
-        "All 22 seats are reserved for funding sources; nobody holds a seat without one."
+    # The demo's other 2 seats have no funding source: self-funded, said so plainly.
+    assert (dashboard.unfunded.value, dashboard.unfunded.total) == (1, 2)
+    assert (
+        dashboard.unfunded.text == "Self-funded seats (no funding source): 1 of 2 taken (1 left)."
     )
     assert {bar.label: bar.value for bar in dashboard.statuses if bar.value} == {
         "Applied": 6,
@@ -59,7 +59,7 @@ def test_the_page_draws_bars_with_words_beside_them(client, september):
     page = response.content.decode()
     assert "15 of 22 seats taken (7 left)." in page
     assert "HEC–Alibaba Joint Scholarship: 14 of 20 funded places taken (6 left)." in page
-    assert "Self-funded: 1 of 2 funded places taken (1 left)." in page
+    assert "Self-funded seats (no funding source): 1 of 2 taken (1 left)." in page
     assert '<dt>On the waitlist</dt><dd class="figure">2</dd>' in page
     # 15/22 = 68.2%: an SVG attribute, no inline style, no script, nothing from elsewhere.
     assert 'class="bar-fill" x="0" y="0" width="68.2"' in page

@@ -133,10 +133,6 @@ class Command(BaseCommand):
             services.funding_source_set_shares(
                 funding_source=scholarship, shares=[(hec, None), (alibaba, None)]
             )
-        self_funded, _ = FundingSource.objects.get_or_create(
-            name="Self-funded",
-            defaults={"kind": FundingSource.Kind.SELF, "description": "The student pays."},
-        )
         fellowship_grant, _ = FundingSource.objects.get_or_create(
             name="eFounders Fellowship Grant",
             defaults={
@@ -223,13 +219,13 @@ class Command(BaseCommand):
             capacity=22,
         )
         services.intake_funding_set(intake=september, funding_source=scholarship, places=20)
-        services.intake_funding_set(intake=september, funding_source=self_funded, places=2)
+        # The other 2 seats have no funding source: their students pay (self-funded).
         self.students(
             september,
             [
                 (Status.ENROLLED, scholarship, 12),
                 (Status.OFFERED, scholarship, 2),
-                (Status.ENROLLED, self_funded, 1),
+                (Status.ENROLLED, None, 1),
                 (Status.APPLIED, scholarship, 4),
                 (Status.APPLIED, None, 2),
                 (Status.WAITLISTED, scholarship, 2),
