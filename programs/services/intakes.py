@@ -191,14 +191,14 @@ def intake_funding_set(
 def intake_funding_check(*, funding: IntakeFunding, delete: bool = False) -> None:
     """Validate one IntakeFunding row as the admin would save (or delete) it.
 
-    Both places are checked under their locks: the intake (and source) the row leaves, which
-    loses its places, and the intake it joins.
+    Both intakes are checked under their locks: the one the row leaves, which loses its places,
+    and the one it joins. A source the row leaves within one intake needs no lookup of its own:
+    its places are gone from `_places_in(without_pk=...)`, so its enrollments there are refused.
     """
     with transaction.atomic():
-        saved = (
-            IntakeFunding.objects.filter(pk=funding.pk).values("intake_id", "funding_source_id")
-        ).first()
-        left = saved["intake_id"] if saved else None
+        left = (
+            IntakeFunding.objects.filter(pk=funding.pk).values_list("intake_id", flat=True).first()
+        )
         intakes = base.lock_intakes(funding.intake_id, left)
         if left is not None and (delete or left != funding.intake_id):
             intake_places_validate(
