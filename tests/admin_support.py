@@ -28,32 +28,8 @@ def intake_post(intake, *, capacity=None, fundings=(), enrollments=(), **extra):
         "applications_close_on": "",
         "_save": "Save",
     }
-    existing_f = list(intake.fundings.order_by("funding_source__name"))
-    data.update(
-        {
-            "fundings-TOTAL_FORMS": len(fundings),
-            "fundings-INITIAL_FORMS": len(existing_f),
-            "fundings-MIN_NUM_FORMS": 0,
-            "fundings-MAX_NUM_FORMS": 1000,
-        }
-    )
-    for i, row in enumerate(fundings):
-        for key, value in row.items():
-            data[f"fundings-{i}-{key}"] = value
-        data[f"fundings-{i}-intake"] = intake.pk
-    existing_e = list(intake.enrollments.all())
-    data.update(
-        {
-            "enrollments-TOTAL_FORMS": len(enrollments),
-            "enrollments-INITIAL_FORMS": len(existing_e),
-            "enrollments-MIN_NUM_FORMS": 0,
-            "enrollments-MAX_NUM_FORMS": 1000,
-        }
-    )
-    for i, row in enumerate(enrollments):
-        for key, value in row.items():
-            data[f"enrollments-{i}-{key}"] = value
-        data[f"enrollments-{i}-intake"] = intake.pk
+    _add_inline(data, "fundings", fundings, intake, initial=intake.fundings.count())
+    _add_inline(data, "enrollments", enrollments, intake, initial=intake.enrollments.count())
     data.update(extra)
     return data
 
@@ -80,3 +56,19 @@ def enrollment_rows(intake):
         }
         for e in intake.enrollments.all()
     ]
+
+
+def _add_inline(data: dict, prefix: str, rows, intake, *, initial: int) -> None:
+    """One inline form set: its management form, then each row's fields under its prefix."""
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": len(rows),
+            f"{prefix}-INITIAL_FORMS": initial,
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+        data[f"{prefix}-{i}-intake"] = intake.pk
