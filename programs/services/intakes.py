@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from ..models import (
-    Enrollment,
     FundingSource,
     Intake,
     IntakeFunding,
@@ -60,18 +57,8 @@ def intake_places_validate(*, intake: Intake, places: dict[int, int]) -> None:
             )
             % {"places": total_places, "capacity": intake.capacity}
         )
-    held: Counter = Counter()
-    in_use: set[int] = set()
-    if intake.pk:
-        rows = (
-            Enrollment.objects.filter(intake=intake, funding_source__isnull=False)
-            .values("funding_source_id")
-            .annotate(held=Count("pk", filter=Q(status__in=Enrollment.SEAT_HOLDING)))
-            .order_by()
-        )
-        for row in rows:
-            in_use.add(row["funding_source_id"])
-            held[row["funding_source_id"]] = row["held"]
+    counts = occupancy.status_counts(intake.pk) if intake.pk else occupancy.StatusCounts()
+    held, in_use = counts.held_by_source, counts.sources_in_use
     names = dict(
         FundingSource.objects.filter(pk__in=set(places) | in_use).values_list("pk", "name")
     )
