@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
 from .models import Enrollment, FundingShare, FundingSource, Intake, IntakeFunding
 from .selectors import occupancy
@@ -259,24 +259,14 @@ class IntakeDashboard:
 
 def intake_dashboard(intake: Intake) -> IntakeDashboard:
     """Seats, funded places and statuses of one intake. Two queries."""
-    counts: Counter[str] = Counter()
-    held_by_source: Counter[int | None] = Counter()
-    rows = (
-        Enrollment.objects.filter(intake=intake)
-        .values("status", "funding_source_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in rows:
-        counts[row["status"]] += row["n"]
-        if row["status"] in Enrollment.SEAT_HOLDING:
-            held_by_source[row["funding_source_id"]] += row["n"]
+    status_counts = occupancy.status_counts(intake.pk)
+    counts, held_by_source = status_counts.by_status, status_counts.held_by_source
     fundings = list(
         IntakeFunding.objects.filter(intake=intake)
         .select_related("funding_source")
         .order_by("funding_source__name")
     )
-    taken = sum(held_by_source.values())
+    taken = status_counts.seats_taken
     capacity = intake.capacity
     seats = Bar(
         "Seats",

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from programs.models import Enrollment, FundingShare, IntakeFunding
 
+from .admin_support import admin_errors, enrollment_rows, funding_rows, intake_post
 from .factories import (
     EnrollmentFactory,
     FundingShareFactory,
@@ -17,7 +18,6 @@ from .factories import (
     PartnerFactory,
     StudentFactory,
 )
-from .test_admin import _enrollment_rows, _errors, _funding_rows, _intake_post
 
 Status = Enrollment.Status
 pytestmark = pytest.mark.django_db
@@ -43,13 +43,13 @@ def test_enrollment_rows_posted_to_the_intake_page_change_nothing(
     """A swap of students posted to the intake page answered 500; a status change through it
     was not dated, recorded or emailed. Enrollments no longer change there at all."""
     first, second = fill(september_intake, 2)
-    rows = _enrollment_rows(september_intake)
+    rows = enrollment_rows(september_intake)
     rows[0]["student"], rows[1]["student"] = rows[1]["student"], rows[0]["student"]
     rows[0]["status"] = Status.WITHDRAWN
     rows.append({"student": StudentFactory().pk, "status": Status.ENROLLED, "funding_source": ""})
     response = staff_client.post(
         _change_url(september_intake),
-        _intake_post(september_intake, fundings=_funding_rows(september_intake), enrollments=rows),
+        intake_post(september_intake, fundings=funding_rows(september_intake), enrollments=rows),
     )
     assert response.status_code == HTTPStatus.FOUND
     assert [
@@ -64,11 +64,11 @@ def test_intake_page_lowers_capacity_and_funded_places_in_one_save(
     staff_client, staff, september_intake, fill
 ):
     fill(september_intake, 21)
-    rows = [{**row, "places": 19} for row in _funding_rows(september_intake)]
+    rows = [{**row, "places": 19} for row in funding_rows(september_intake)]
     response = staff_client.post(
-        _change_url(september_intake), _intake_post(september_intake, capacity=21, fundings=rows)
+        _change_url(september_intake), intake_post(september_intake, capacity=21, fundings=rows)
     )
-    assert response.status_code == HTTPStatus.FOUND, _errors(response)
+    assert response.status_code == HTTPStatus.FOUND, admin_errors(response)
     september_intake.refresh_from_db()
     assert september_intake.capacity == 21
     assert september_intake.fundings.get().places == 19
@@ -81,7 +81,7 @@ def test_a_refused_save_says_why_at_the_top_and_shows_the_saved_numbers(
     fill(september_intake, 3)
     response = staff_client.post(
         _change_url(september_intake),
-        _intake_post(september_intake, capacity=18, fundings=_funding_rows(september_intake)),
+        intake_post(september_intake, capacity=18, fundings=funding_rows(september_intake)),
     )
     message = "The funded places would add up to 20, more than the intake&#x27;s 18 seats."
     page = response.content.decode()
@@ -102,7 +102,7 @@ def test_a_capacity_below_the_seats_taken_is_shown_next_to_the_capacity(
     fill(september_intake, 21)
     response = staff_client.post(
         _change_url(september_intake),
-        _intake_post(september_intake, capacity=20, fundings=_funding_rows(september_intake)),
+        intake_post(september_intake, capacity=20, fundings=funding_rows(september_intake)),
     )
     form = response.context["adminform"].form
     assert form.errors["capacity"] == [
@@ -125,7 +125,7 @@ def test_moving_funded_places_to_another_intake_checks_the_intake_they_leave(
     )
     assert (
         "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments here "
-        "use it." in _errors(response)
+        "use it." in admin_errors(response)
     )
     funding.refresh_from_db()
     assert funding.intake == september_intake
@@ -155,7 +155,9 @@ def test_switching_funded_places_to_another_source_checks_the_source_they_leave(
         reverse("admin:programs_intakefunding_change", args=[funding.pk]),
         {"intake": september_intake.pk, "funding_source": other.pk, "places": 20},
     )
-    assert "HEC–Alibaba Joint Scholarship has no funded places in this intake" in _errors(response)
+    assert "HEC–Alibaba Joint Scholarship has no funded places in this intake" in admin_errors(
+        response
+    )
     assert IntakeFunding.objects.get(pk=funding.pk).funding_source == joint_scholarship
 
 
@@ -173,7 +175,7 @@ def test_moving_a_share_to_another_source_checks_the_source_it_leaves(staff_clie
             "share_percent": "40",
         },
     )
-    assert "Co-funder shares must add up to 100%; these add up to 60%." in _errors(response)
+    assert "Co-funder shares must add up to 100%; these add up to 60%." in admin_errors(response)
     assert FundingShare.objects.get(pk=moved.pk).funding_source == left
     assert kept.funding_source.shares.count() == 2
 
@@ -242,7 +244,7 @@ def test_every_admin_form_that_changes_a_rules_numbers_checks_it(staff_client, s
         ),
         (
             _change_url(september_intake),
-            _intake_post(september_intake, capacity=19, fundings=_funding_rows(september_intake)),
+            intake_post(september_intake, capacity=19, fundings=funding_rows(september_intake)),
         ),
     ]
     before = (
@@ -252,7 +254,7 @@ def test_every_admin_form_that_changes_a_rules_numbers_checks_it(staff_client, s
     for url, post in cases:
         response = staff_client.post(url, post)
         assert response.status_code == HTTPStatus.OK, url
-        assert _errors(response), url
+        assert admin_errors(response), url
     after = (
         list(IntakeFunding.objects.values_list("pk", "intake", "funding_source", "places")),
         list(FundingShare.objects.values_list("pk", "funding_source", "partner", "share_percent")),

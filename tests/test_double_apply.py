@@ -23,8 +23,8 @@ from programs.erasure import student_erase
 from programs.models import Enrollment, Student
 from programs.services import students
 
+from .apply_support import application, apply_url
 from .factories import StaffFactory, StudentFactory
-from .test_views_apply import application, apply_url
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from programs.models import Enrollment, Student
 from programs.ratelimit import RateCounter
 
+from .apply_support import application, apply_url
 from .test_hypothesis_admin import EXAMPLES, dates, hostile_text, numbers
-from .test_views_apply import application, apply_url
 
 pytestmark = pytest.mark.django_db
 

@@ -76,7 +76,7 @@ NOT_WALKED = {
     "password_reset_confirm",
     "password_reset_complete",
     "set_language",
-    "programs:account-claim-confirm",  # a signed token; tests/test_views_accounts.py
+    "programs:account-claim-confirm",  # a signed token; tests/test_views_accounts_claim.py
 }
 NOT_WALKED_PREFIXES = ("admin:auth_", "admin:axes_", "admin:programs_exportlog_")
 

@@ -1,12 +1,12 @@
 """Every page issues the same number of queries when the data grows in every direction at once.
 
 The other test files pin the exact count of each page along one dimension (intakes in
-test_views_public.py, rows in test_exports.py, rows per changelist in test_admin.py). Here the
-world grows along all of them together, from 1 programme and 10 enrollments to 5 programmes,
-10 intakes, 5 funding sources with co-funders and 300 enrollments across every status, and
-each page must not notice. Pages are found by URL name, so one not built yet is skipped.
-The same counts at 10,000 and 100,000 students are in docs/performance.md (`make bench`).
-"""
+test_views_public.py, rows in test_exports_access.py, rows per changelist in
+test_admin_lists.py). Here the world grows along all of them together, from 1 programme and 10
+enrollments to 5 programmes, 10 intakes, 5 funding sources with co-funders and 300 enrollments
+across every status, and each page must not notice. Pages are found by URL name, so one not
+built yet is skipped. The same counts at 10,000 and 100,000 students are in docs/performance.md
+(`make bench`)."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ PAGES: dict[str, tuple[str, Callable[[World], str]]] = {
         "staff",
         lambda w: _url("programs:intake-dashboard", {"pk": w.upcoming.pk}),
     ),
-    # Changelists with filters and search; unfiltered ones are in test_admin.py.
+    # Changelists with filters and search; unfiltered ones are in test_admin_lists.py.
     "enrollments by status": (
         "staff",
         lambda w: _url("admin:programs_enrollment_changelist", query="status__exact=enrolled"),

@@ -22,9 +22,9 @@ from programs.erasure import student_erase
 from programs.models import Enrollment, Student
 from programs.ratelimit import RateCounter, RateLimit
 
+from .apply_support import application, apply_url
 from .factories import StudentFactory
 from .outbox import deliver
-from .test_views_apply import application, apply_url
 
 pytestmark = pytest.mark.django_db
 

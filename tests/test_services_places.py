@@ -268,6 +268,20 @@ def test_a_funding_row_moved_to_another_source_takes_its_places_along(september_
     services.intake_funding_check(funding=funding)  # nobody holds the scholarship's places
 
 
+def test_a_funding_row_cannot_move_to_another_source_while_its_enrollments_hold_places(
+    september_intake, joint_scholarship, fill
+):
+    fill(september_intake, 1, funding_source=joint_scholarship)
+    funding = september_intake.fundings.get()
+    funding.funding_source = FundingSourceFactory(name="Mastercard Foundation")
+    with pytest.raises(ValidationError) as refused:
+        services.intake_funding_check(funding=funding)
+    assert refused.value.messages == [
+        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
+        "here use it. Keep its funding or change those enrollments first."
+    ]
+
+
 def test_a_funding_row_cannot_leave_an_intake_whose_enrollments_use_it(
     two_intakes_one_source, joint_scholarship
 ):

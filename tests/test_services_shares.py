@@ -15,8 +15,8 @@ from django.urls import reverse
 from programs import services
 from programs.models import FundingShare
 
+from .admin_support import admin_errors
 from .factories import FundingSourceFactory, PartnerFactory
-from .test_admin import _errors
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_the_funding_source_page_refuses_thirds_a_hundredth_off(staff_client, sh
     response = staff_client.post(
         reverse("admin:programs_fundingsource_add"), _source_post(partners, shares)
     )
-    assert _message(total) in _errors(response)
+    assert _message(total) in admin_errors(response)
     assert not FundingShare.objects.exists()
 
 

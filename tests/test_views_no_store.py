@@ -12,8 +12,8 @@ from django.utils.cache import get_max_age
 
 from programs.views import claim_token
 
+from .apply_support import application, apply_url
 from .factories import EnrollmentFactory, StudentFactory
-from .test_views_apply import application, apply_url
 
 pytestmark = [
     pytest.mark.django_db,

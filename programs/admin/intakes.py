@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from .. import services
 from ..http import AuthenticatedHttpRequest
 from ..models import ApplicationStatus, Enrollment, FundingSource, Intake, IntakeFunding
+from ..selectors import occupancy
 from ..selectors.occupancy import fundings_with_taken
 from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin, log_service_change
 from .exports import IntakeImportMixin
@@ -185,8 +186,8 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
         if not obj.pk:
             return "–"
         capacity = Intake.objects.values_list("capacity", flat=True).get(pk=obj.pk)
-        counts = dict(obj.enrollments.values_list("status").annotate(n=Count("pk")).order_by())
-        taken = sum(counts.get(s, 0) for s in Enrollment.SEAT_HOLDING)
+        status_counts = occupancy.status_counts(obj.pk)
+        counts, taken = status_counts.by_status, status_counts.seats_taken
         parts = [f"{taken} of {capacity} seats taken ({max(capacity - taken, 0)} left)"]
         parts += [
             f"{counts[status]} {Enrollment.Status(status).label.lower()}"

@@ -1,16 +1,10 @@
 """The columns of an applicant file, and which of them are the student's own details."""
 
-COLUMNS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "national_id",
-    "date_of_birth",
-    "country",
-    "status",
-    "funding_source",
-]
+from ..personal import STUDENT_PERSONAL_FIELDS
+
+# The student's own details: her personal fields (programs/personal.py) and her country.
+STUDENT_FIELDS = [*STUDENT_PERSONAL_FIELDS, "country"]
+COLUMNS = [*STUDENT_FIELDS, "status", "funding_source"]
 REQUIRED_COLUMNS = ["first_name", "last_name", "email"]
 COLUMN_LABELS = {
     "first_name": "First name",
@@ -23,13 +17,3 @@ COLUMN_LABELS = {
     "status": "Status",
     "funding_source": "Funding source",
 }
-
-STUDENT_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "national_id",
-    "date_of_birth",
-    "country",
-]

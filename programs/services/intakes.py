@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from ..models import (
-    Enrollment,
     FundingSource,
     Intake,
     IntakeFunding,
@@ -60,18 +57,8 @@ def intake_places_validate(*, intake: Intake, places: dict[int, int]) -> None:
             )
             % {"places": total_places, "capacity": intake.capacity}
         )
-    held: Counter = Counter()
-    in_use: set[int] = set()
-    if intake.pk:
-        rows = (
-            Enrollment.objects.filter(intake=intake, funding_source__isnull=False)
-            .values("funding_source_id")
-            .annotate(held=Count("pk", filter=Q(status__in=Enrollment.SEAT_HOLDING)))
-            .order_by()
-        )
-        for row in rows:
-            in_use.add(row["funding_source_id"])
-            held[row["funding_source_id"]] = row["held"]
+    counts = occupancy.status_counts(intake.pk) if intake.pk else occupancy.StatusCounts()
+    held, in_use = counts.held_by_source, counts.sources_in_use
     names = dict(
         FundingSource.objects.filter(pk__in=set(places) | in_use).values_list("pk", "name")
     )
@@ -191,14 +178,14 @@ def intake_funding_set(
 def intake_funding_check(*, funding: IntakeFunding, delete: bool = False) -> None:
     """Validate one IntakeFunding row as the admin would save (or delete) it.
 
-    Both places are checked under their locks: the intake (and source) the row leaves, which
-    loses its places, and the intake it joins.
+    Both intakes are checked under their locks: the one the row leaves, which loses its places,
+    and the one it joins. A source the row leaves within one intake needs no lookup of its own:
+    its places are gone from `_places_in(without_pk=...)`, so its enrollments there are refused.
     """
     with transaction.atomic():
-        saved = (
-            IntakeFunding.objects.filter(pk=funding.pk).values("intake_id", "funding_source_id")
-        ).first()
-        left = saved["intake_id"] if saved else None
+        left = (
+            IntakeFunding.objects.filter(pk=funding.pk).values_list("intake_id", flat=True).first()
+        )
         intakes = base.lock_intakes(funding.intake_id, left)
         if left is not None and (delete or left != funding.intake_id):
             intake_places_validate(
