@@ -138,14 +138,13 @@ def bench_env() -> dict[str, str]:
     """Production-like settings (DEBUG off) for the children, and the baseline views."""
     env = dict(os.environ)
     env.update(
-        BENCH="1",
         DJANGO_DEBUG="False",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="testserver,localhost,127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="False",
         DJANGO_SECURE_COOKIES="False",
         DJANGO_LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",
         PYTHONWARNINGS="ignore",
     )
     return env
@@ -212,7 +211,7 @@ def manage(*argv: str) -> float:
 
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
@@ -679,24 +678,6 @@ def measure(args: argparse.Namespace) -> int:
     rendered.pop("queries")
     result["rendered"] = rendered
 
-    from bench import proposals
-
-    if proposals.PENDING and not args.as_is_only:
-        print("bench: pages with the proposed changes (bench/proposals.py)", flush=True)
-        applied = proposals.apply()
-        affected = {"program_list", "program_detail", "apply", "my_applications"}
-        affected |= {p.key for p in PAGES if p.group == "admin"}
-        phase = measure_pages(ctx, by_user, only=affected)
-        export, export_queries = measure_export(ctx, by_user, n, proposed=True)
-        queries = phase.pop("queries") + export_queries
-        result["proposed"] = {
-            "applied": applied,
-            **phase,
-            "export": export,
-            "heaviest": heaviest_queries(queries, vendor, args.plans),
-            "index_plans": index_plans(phase["pages"], vendor),
-        }
-
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
     print(f"bench: wrote {args.out}")
     return 0
@@ -724,10 +705,6 @@ def measure_export_memory(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    if args.proposed:
-        from bench import proposals
-
-        proposals.apply()
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-staff"))
     fetch(client, "/bench/minimal/")
@@ -784,9 +761,6 @@ def main() -> int:
     child.add_argument("--students", type=int, required=True)
     child.add_argument("--out", required=True)
     child.add_argument("--plans", type=int, default=6)
-    child.add_argument(
-        "--as-is-only", action="store_true", help="Skip the pass with bench/proposals.py."
-    )
     child.add_argument(
         "--reuse", action="store_true", help="Keep the bench data already there (development)."
     )

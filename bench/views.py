@@ -1,4 +1,4 @@
-"""Baseline views for the benchmark, routed only when BENCH=1 (see tracker/urls.py).
+"""Baseline views for the benchmark, routed only by bench/settings.py (bench/root_urls.py).
 
 Every page's latency is reported as a ratio to `minimal`: the same request through the same
 middleware (sessions, CSRF, CSP, locale, history, axes) with no template and no query.

@@ -1,5 +1,3 @@
-import os
-
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
 from django.contrib.auth import views as auth_views
@@ -41,7 +39,3 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("programs.urls")),
 ]
-
-# Baseline views for `make bench` (bench/views.py); never routed unless bench/run.py sets BENCH=1.
-if os.environ.get("BENCH") == "1":
-    urlpatterns.append(path("bench/", include("bench.urls")))
