@@ -34,7 +34,18 @@ class EnrollmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enrollment
-        fields = ["student", "intake", "status", "funding_source", "waitlist_position", "notes"]
+        fields = [
+            "student",
+            "intake",
+            "status",
+            "funding_source",
+            "waitlist_position",
+            "notes",
+            "exit_reason",
+            "exit_date",
+            "completed_on",
+            "offer_expires_on",
+        ]
 
     def _post_clean(self) -> None:
         # django-stubs lacks ModelForm._post_clean, which Django runs once the instance is built.
