@@ -160,6 +160,11 @@ class TermRecord(models.Model):
         if self.enrollment_id is None or self.term_id is None:
             return
         errors: dict[str, list[str]] = {}
+        if self._state.adding and self.enrollment.status != Enrollment.Status.ENROLLED:
+            errors.setdefault("enrollment", []).append(
+                _("Only an enrolled student gets a new term record; this one is %(status)s.")
+                % {"status": self.enrollment.get_status_display().lower()}
+            )
         if self.term.intake_id != self.enrollment.intake_id:
             errors.setdefault("term", []).append(
                 _("This term belongs to another intake than the student's enrollment.")
