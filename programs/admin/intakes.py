@@ -130,6 +130,9 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
             if self.has_change_permission(request, intake):
                 extra_context["waitlist_openings"] = services.waitlist_openings(intake=intake)
             extra_context["enrollments_shown"] = _enrollments_shown(intake)
+            extra_context["terms_shown"] = list(
+                intake.terms.annotate(record_count=Count("records")).order_by("number")
+            )
             extra_context["enrollment_total"] = intake.enrollments.count()
             extra_context["enrollment_list_url"] = (
                 reverse("admin:programs_enrollment_changelist") + f"?intake__id__exact={intake.pk}"

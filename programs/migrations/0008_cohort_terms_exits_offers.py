@@ -6,11 +6,46 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+MANAGERS = "Programme managers"
+VIEWERS = "Viewers"
+MODELS = ["term", "termrecord"]
+
+
+def grant(apps, schema_editor):
+    """Managers change terms and records, viewers look (as for every model of 0003)."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("programs")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(
+        content_type__app_label="programs", content_type__model__in=MODELS
+    )
+    managers, _ = Group.objects.get_or_create(name=MANAGERS)
+    managers.permissions.add(*perms)
+    viewers, _ = Group.objects.get_or_create(name=VIEWERS)
+    viewers.permissions.add(*perms.filter(codename__startswith="view_"))
+
+
+def revoke(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    perms = Permission.objects.filter(
+        content_type__app_label="programs", content_type__model__in=MODELS
+    )
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=[MANAGERS, VIEWERS]):
+        group.permissions.remove(*perms)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('programs', '0007_managers_see_and_requeue_emails'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -225,4 +260,5 @@ class Migration(migrations.Migration):
             model_name='termrecord',
             constraint=models.CheckConstraint(condition=models.Q(('year_of_study__gte', 1)), name='programs_termrecord_year_of_study_positive'),
         ),
+        migrations.RunPython(grant, revoke),
     ]

@@ -67,11 +67,11 @@ def lifecycle_validate(*, enrollment: Enrollment, previous_status: str | None) -
     completion before the final year is passed. Raises ValidationError keyed by field."""
     errors: dict[str, list[str]] = {}
     status = enrollment.status
-    if status == Status.WITHDRAWN and previous_status in (None, Status.ENROLLED):
-        if not enrollment.exit_reason or enrollment.exit_date is None:
-            errors["exit_reason" if not enrollment.exit_reason else "exit_date"] = [
-                withdrawal_message()
-            ]
+    leaving = status == Status.WITHDRAWN and previous_status in (None, Status.ENROLLED)
+    if leaving and (not enrollment.exit_reason or enrollment.exit_date is None):
+        errors["exit_reason" if not enrollment.exit_reason else "exit_date"] = [
+            withdrawal_message()
+        ]
     if status == Status.COMPLETED and previous_status != Status.COMPLETED:
         messages = completion_errors(enrollment)
         if messages:

@@ -1,9 +1,9 @@
 """Deliver queued email for as long as it runs: `send_queued_mail` every few seconds.
 
 `make serve` starts it beside gunicorn. Once a day (at start, then when the local date
-changes) it also runs `expire_offers`, which is idempotent, so two workers do no harm. It stops cleanly on SIGTERM or Ctrl-C, after the batch
-in hand; a delivery cut short is retried by the next run (post_office's lock file keeps two
-workers from sending the same batch).
+changes) it also runs `expire_offers`, which is idempotent, so two workers do no harm. It
+stops cleanly on SIGTERM or Ctrl-C, after the batch in hand; a delivery cut short is retried
+by the next run (post_office's lock file keeps two workers from sending the same batch).
 """
 
 from __future__ import annotations
