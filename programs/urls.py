@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("my-applications/", views.my_applications, name="my-applications"),
     path("my-applications/<int:pk>/", views.my_application, name="my-application"),
+    path(
+        "my-applications/<int:pk>/offer/<str:answer>/",
+        views.my_offer_answer,
+        name="my-offer-answer",
+    ),
     path("accounts/claim/", views.account_claim, name="account-claim"),
     path("accounts/claim/sent/", views.account_claim_sent, name="account-claim-sent"),
     path(

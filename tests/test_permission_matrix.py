@@ -176,6 +176,12 @@ def _rows(world):
             reverse("programs:my-application", args=[world["own"].pk]),
             OWNER_ONLY,
         ),
+        (
+            "programs:my-offer-answer",
+            "get",
+            reverse("programs:my-offer-answer", args=[world["own"].pk, "accept"]),
+            OWNER_ONLY,
+        ),
         ("programs:account-claim", "get", reverse("programs:account-claim"), PUBLIC),
         ("programs:account-claim-sent", "get", reverse("programs:account-claim-sent"), PUBLIC),
         ("login", "get", reverse("login"), PUBLIC),
