@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     # Staff pages (programs/views_staff.py).
     path("staff/enrollments.csv", views_staff.enrollment_export, name="enrollment-export"),
+    path("staff/cohort.csv", views_staff.cohort_export, name="cohort-export"),
     path("staff/funder-report/", views_staff.funder_report, name="funder-report"),
     path("staff/funder-report.csv", views_staff.funder_report_csv, name="funder-report-csv"),
     path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),

@@ -189,6 +189,12 @@ def _rows(world):
         ("password_reset_done", "get", reverse("password_reset_done"), PUBLIC),
         ("programs:enrollment-export", "get", reverse("programs:enrollment-export"), EXPORTERS),
         ("programs:funder-report", "get", reverse("programs:funder-report"), EXPORTERS),
+        (
+            "programs:cohort-export",
+            "get",
+            reverse("programs:cohort-export") + f"?intake={intake.pk}",
+            EXPORTERS,
+        ),
         ("programs:funder-report-csv", "get", reverse("programs:funder-report-csv"), EXPORTERS),
         (
             "programs:intake-dashboard",
