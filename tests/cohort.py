@@ -8,7 +8,7 @@ from programs.models import Enrollment, Intake, Term, TermRecord
 
 
 def make_terms(intake: Intake, years: int = 4) -> list[Term]:
-    terms = []
+    terms: list[Term] = []
     start = intake.start_date
     for year in range(1, years + 1):
         for semester in (1, 2):

@@ -43,7 +43,7 @@ def test_the_same_term_promoted_twice_at_once_makes_each_record_once(september_i
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(r.promoted for r in results) == [0, 10], results  # type: ignore[attr-defined]
+    assert sorted(r.promoted for r in results) == [0, 10], results
     assert TermRecord.objects.filter(term=terms[1]).count() == 10
     assert set(
         TermRecord.objects.filter(term=terms[1]).values_list("enrollment_id", flat=True)

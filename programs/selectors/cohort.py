@@ -140,10 +140,9 @@ def cohort_summary(intake: Intake) -> CohortSummary:
         )
     )
     by_source = []
-    for pk, rates in sorted(per_source.items(), key=lambda item: names.get(item[0], "~")):
-        rates.label = (
-            names.get(pk, "Without a funding source") if pk else "Without a funding source"
-        )
+    unfunded = "Without a funding source"
+    for pk, rates in sorted(per_source.items(), key=lambda item: names.get(item[0] or 0, "~")):
+        rates.label = names.get(pk, unfunded) if pk else unfunded
         by_source.append(rates)
     exit_rows = [
         (str(ExitReason(reason).label), exits[reason])
@@ -192,7 +191,7 @@ def cohort_rows(intake: Intake) -> Iterator[list[str]]:
     ):
         records[record.enrollment_id] = record  # the last one wins: the latest term
     for enrollment in enrollments:
-        record = records.get(enrollment.pk)
+        latest = records.get(enrollment.pk)
         yield [
             enrollment.student.full_name,
             enrollment.student.email,
@@ -200,10 +199,10 @@ def cohort_rows(intake: Intake) -> Iterator[list[str]]:
             enrollment.intake.name,
             str(enrollment.get_status_display()),
             enrollment.funding_source.name if enrollment.funding_source else "",
-            str(record.year_of_study) if record else "",
-            record.term.name if record else "",
-            str(record.get_standing_display()) if record else "",
-            str(record.get_result_display()) if record else "",
+            str(latest.year_of_study) if latest else "",
+            latest.term.name if latest else "",
+            str(latest.get_standing_display()) if latest else "",
+            str(latest.get_result_display()) if latest else "",
             str(enrollment.get_exit_reason_display()) if enrollment.exit_reason else "",
             _iso(enrollment.exit_date),
             _iso(enrollment.completed_on),
