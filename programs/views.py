@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -82,14 +82,25 @@ def _my_enrollments(user: User) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(student__user=user, student__erased_at__isnull=True)
         .select_related("intake__program", "funding_source")
-        .prefetch_related(
+        .order_by("-intake__start_date", "-created_at", "-pk")
+    )
+
+
+# Statuses whose enrollments may have term records to show.
+STUDIED = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, Enrollment.Status.WITHDRAWN)
+
+
+def _with_terms(enrollments: list[Enrollment]) -> list[Enrollment]:
+    """Their term records, in one query, read only when one of them can have any."""
+    if any(enrollment.status in STUDIED for enrollment in enrollments):
+        prefetch_related_objects(
+            enrollments,
             Prefetch(
                 "term_records",
                 queryset=TermRecord.objects.select_related("term").order_by("term__number"),
-            )
+            ),
         )
-        .order_by("-intake__start_date", "-created_at", "-pk")
-    )
+    return enrollments
 
 
 # --- public pages --------------------------------------------------------------------------
@@ -215,7 +226,7 @@ def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "programs/my_applications.html",
         {
-            "enrollments": list(_my_enrollments(request.user)),
+            "enrollments": _with_terms(list(_my_enrollments(request.user))),
             "has_student": Student.objects.filter(user=request.user).exists(),
         },
     )
@@ -226,6 +237,7 @@ def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def my_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(_my_enrollments(request.user), pk=pk)
+    _with_terms([enrollment])
     return render(request, "programs/my_application.html", {"enrollment": enrollment})
 
 
