@@ -26,6 +26,7 @@ from .filters import CohortExportForm, EnrollmentExportFilterForm, FunderReportF
 from .http import AuthenticatedHttpRequest
 from .models import Enrollment, ExportLog, Intake
 from .selectors import cohort
+from .selectors.funder_cohort import funder_cohort
 
 EXPORT_PERMISSION = "programs.export_enrollment"
 
@@ -120,6 +121,12 @@ def funder_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "for_funders": for_funders,
         "query": request.GET.urlencode(),
     }
+    cohorts = funder_cohort(context["sources"])
+    for report in context["sources"]:
+        for line in report.lines:
+            line.cohort = cohorts[(line.intake.pk, report.source.pk)]
+            for student in line.students:
+                student.progress = line.cohort.progress.get(student.enrollment_id)
     context["students_listed"] = all(
         line.students_listed for report in context["sources"] for line in report.lines
     )
