@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _offer(catalogue, username: str) -> Enrollment:
     student = StudentFactory(first_name="Aline", user=UserFactory(username=username))
-    return EnrollmentFactory(
+    return EnrollmentFactory.create(
         student=student,
         intake=catalogue["september"],
         status=Status.OFFERED,
