@@ -221,3 +221,16 @@ def test_the_waitlist_box_is_gone_once_the_intake_started(client, manager, septe
     september_intake.start_date = timezone.localdate()
     september_intake.save()
     assert "Places free while people wait" not in client.get(url).content.decode()
+
+
+def test_the_intake_page_sets_the_days_to_answer_an_offer(client, manager, september_intake):
+    from .test_admin_intake_page import _change_url, _funding_rows, _intake_post
+
+    client.force_login(manager)
+    data = _intake_post(september_intake, fundings=_funding_rows(september_intake))
+    response = client.post(_change_url(september_intake), {**data, "offer_response_days": "7"})
+    assert response.status_code == HTTPStatus.FOUND
+    september_intake.refresh_from_db()
+    assert september_intake.offer_response_days == 7
+    response = client.post(_change_url(september_intake), {**data, "offer_response_days": "0"})
+    assert "Ensure this value is greater than or equal to 1." in response.content.decode()

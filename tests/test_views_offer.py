@@ -100,3 +100,12 @@ def test_enrolled_students_see_each_term_in_constant_queries(
     assert "Year 1, semester 2" in page
     assert "On probation" in page
     assert "Passed" in page
+
+
+def test_an_expired_offer_shows_no_buttons(client, owner, offer):
+    Enrollment.objects.filter(pk=offer.pk).update(
+        offer_expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client.force_login(owner.user)
+    page = client.get(reverse("programs:my-applications")).content.decode()
+    assert _answer_url(offer, "accept") not in page

@@ -94,8 +94,13 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
         (
             "Applications",
             {
-                "fields": ["applications_open_on", "applications_close_on"],
-                "description": "Applications are open online between these two dates.",
+                "fields": [
+                    "applications_open_on",
+                    "applications_close_on",
+                    "offer_response_days",
+                ],
+                "description": "Applications are open online between these two dates. An "
+                "offer expires after the days to answer it (manage.py expire_offers).",
             },
         ),
     ]
