@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from . import emails, erasure_traces, ratelimit
 from .erasure_text import ERASED, PersonalValues, Scrub
-from .models import Enrollment, Student
+from .models import Enrollment, Student, TermRecord
 from .personal import STUDENT_PERSONAL_FIELDS
 
 if TYPE_CHECKING:
@@ -116,12 +116,31 @@ def _scrub_enrollments(student: Student, scrub: Scrub) -> None:
         if notes != enrollment.notes:
             # update(): no new history row, and updated_at keeps its meaning.
             Enrollment.objects.filter(pk=enrollment.pk).update(notes=notes)
+    _scrub_term_records(student, scrub)
     history = Enrollment.history.model.objects.filter(student_id=student.pk)
     for row in history.only("history_id", "notes", "history_change_reason"):
         notes, reason = scrub(row.notes), scrub(row.history_change_reason)
         if (notes, reason) != (row.notes, row.history_change_reason):
             history.filter(history_id=row.history_id).update(
                 notes=notes, history_change_reason=reason
+            )
+
+
+def _scrub_term_records(student: Student, scrub: Scrub) -> None:
+    """Her term records' notes (staff's words about her studies) and their history."""
+    records = TermRecord.objects.filter(enrollment__student=student)
+    for record in records.only("pk", "note"):
+        note = scrub(record.note)
+        if note != record.note:
+            TermRecord.objects.filter(pk=record.pk).update(note=note)
+    history = TermRecord.history.model.objects.filter(
+        enrollment_id__in=Enrollment.objects.filter(student=student).values("pk")
+    )
+    for row in history.only("history_id", "note", "history_change_reason"):
+        note, reason = scrub(row.note), scrub(row.history_change_reason)
+        if (note, reason) != (row.note, row.history_change_reason):
+            history.filter(history_id=row.history_id).update(
+                note=note, history_change_reason=reason
             )
 
 

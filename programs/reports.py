@@ -54,6 +54,8 @@ class FundedStudent:
     email: str
     status: str
     enrollment_id: int
+    # (year of study, standing label) of the latest term record; set by the funder report page.
+    progress: tuple[int, str] | None = None
 
     @property
     def name(self) -> str:
@@ -90,6 +92,8 @@ class IntakeLine:
     students: list[FundedStudent] = field(default_factory=list)
     # False when the report covers too many students to list (funder_report's student_limit).
     students_listed: bool = True
+    # The cohort part (selectors.funder_cohort.LineCohort); set by the funder report page.
+    cohort: object = None
 
     @property
     def left(self) -> int:

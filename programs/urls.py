@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("my-applications/", views.my_applications, name="my-applications"),
     path("my-applications/<int:pk>/", views.my_application, name="my-application"),
+    path(
+        "my-applications/<int:pk>/offer/<str:answer>/",
+        views.my_offer_answer,
+        name="my-offer-answer",
+    ),
     path("accounts/claim/", views.account_claim, name="account-claim"),
     path("accounts/claim/sent/", views.account_claim_sent, name="account-claim-sent"),
     path(
@@ -24,6 +29,7 @@ urlpatterns = [
     ),
     # Staff pages (programs/views_staff.py).
     path("staff/enrollments.csv", views_staff.enrollment_export, name="enrollment-export"),
+    path("staff/cohort.csv", views_staff.cohort_export, name="cohort-export"),
     path("staff/funder-report/", views_staff.funder_report, name="funder-report"),
     path("staff/funder-report.csv", views_staff.funder_report_csv, name="funder-report-csv"),
     path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),

@@ -16,8 +16,8 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -31,7 +31,7 @@ from tracker.security import client_ip
 from . import emails, public, ratelimit, services
 from .forms import ApplicationForm, ClaimAccountForm, ClaimForm
 from .http import AuthenticatedHttpRequest
-from .models import Enrollment, Student
+from .models import Enrollment, Student, TermRecord
 from .personal import STUDENT_PERSONAL_FIELDS
 
 # Applications sent, and account links asked for, per hour: a few per email address, which is
@@ -84,6 +84,23 @@ def _my_enrollments(user: User) -> QuerySet[Enrollment]:
         .select_related("intake__program", "funding_source")
         .order_by("-intake__start_date", "-created_at", "-pk")
     )
+
+
+# Statuses whose enrollments may have term records to show.
+STUDIED = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, Enrollment.Status.WITHDRAWN)
+
+
+def _with_terms(enrollments: list[Enrollment]) -> list[Enrollment]:
+    """Their term records, in one query, read only when one of them can have any."""
+    if any(enrollment.status in STUDIED for enrollment in enrollments):
+        prefetch_related_objects(
+            enrollments,
+            Prefetch(
+                "term_records",
+                queryset=TermRecord.objects.select_related("term").order_by("term__number"),
+            ),
+        )
+    return enrollments
 
 
 # --- public pages --------------------------------------------------------------------------
@@ -209,7 +226,7 @@ def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "programs/my_applications.html",
         {
-            "enrollments": list(_my_enrollments(request.user)),
+            "enrollments": _with_terms(list(_my_enrollments(request.user))),
             "has_student": Student.objects.filter(user=request.user).exists(),
         },
     )
@@ -220,7 +237,41 @@ def my_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def my_application(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(_my_enrollments(request.user), pk=pk)
+    _with_terms([enrollment])
     return render(request, "programs/my_application.html", {"enrollment": enrollment})
+
+
+OFFER_ANSWERS = {"accept": True, "decline": False}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_offer_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> HttpResponse:
+    """Accept or decline an offer: the page asks to confirm, its button answers (a POST)."""
+    enrollment = get_object_or_404(_my_enrollments(request.user), pk=pk)
+    if answer not in OFFER_ANSWERS:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.offer_respond(
+                enrollment=enrollment, accept=OFFER_ANSWERS[answer], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("You accepted the offer. Welcome to the programme!")
+                if OFFER_ANSWERS[answer]
+                else _("You declined the offer. Your place goes to the next person in line."),
+            )
+        return redirect("programs:my-application", pk=enrollment.pk)
+    return render(
+        request,
+        "programs/my_offer_answer.html",
+        {"enrollment": enrollment, "accept": OFFER_ANSWERS[answer], "answer": answer},
+    )
 
 
 # --- claiming a student record with a new account ------------------------------------------

@@ -22,9 +22,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import exports, reports
-from .filters import EnrollmentExportFilterForm, FunderReportForm
+from .filters import CohortExportForm, EnrollmentExportFilterForm, FunderReportForm
 from .http import AuthenticatedHttpRequest
 from .models import Enrollment, ExportLog, Intake
+from .selectors import cohort
+from .selectors.funder_cohort import funder_cohort
 
 EXPORT_PERMISSION = "programs.export_enrollment"
 
@@ -73,6 +75,25 @@ def enrollment_export(request: AuthenticatedHttpRequest) -> HttpResponse | Strea
     )
 
 
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def cohort_export(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """One intake's cohort as CSV (?intake=ID): status, latest term, exit, completion."""
+    form = CohortExportForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "This cohort export cannot be made")
+    intake = form.cleaned_data["intake"]
+    return exports.csv_response(
+        header=cohort.COHORT_COLUMNS,
+        rows=cohort.cohort_rows(intake),
+        filename=exports.export_filename("cohort", *form.scope()),
+        user=request.user,
+        kind=ExportLog.Kind.ENROLLMENTS,
+        filters=form.as_log(),
+    )
+
+
 REPORT_STUDENT_LIMIT = 1000
 
 
@@ -100,6 +121,12 @@ def funder_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "for_funders": for_funders,
         "query": request.GET.urlencode(),
     }
+    cohorts = funder_cohort(context["sources"])
+    for report in context["sources"]:
+        for line in report.lines:
+            line.cohort = cohorts[(line.intake.pk, report.source.pk)]
+            for student in line.students:
+                student.progress = line.cohort.progress.get(student.enrollment_id)
     context["students_listed"] = all(
         line.students_listed for report in context["sources"] for line in report.lines
     )
@@ -193,6 +220,7 @@ def intake_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"Dashboard: {intake}",
         intake=intake,
         dashboard=reports.intake_dashboard(intake),
+        cohort=cohort.cohort_summary(intake),
         can_export=user.has_perm(EXPORT_PERMISSION),
         can_import=user.has_perms(["programs.add_student", "programs.add_enrollment"]),
         can_change_intake=user.has_perm("programs.change_intake"),

@@ -238,7 +238,13 @@ def test_staff_build_the_customers_intake_in_the_admin_alone(staff_client):
     unfunded = intake.enrollments.filter(funding_source=None).first()
     staff_client.post(
         reverse("admin:programs_enrollment_change", args=[unfunded.pk]),
-        _enrollment_post(unfunded.student, intake, status=Status.WITHDRAWN),
+        _enrollment_post(
+            unfunded.student,
+            intake,
+            status=Status.WITHDRAWN,
+            exit_reason="personal",
+            exit_date="2027-10-01",
+        ),
     )
     response = staff_client.post(
         add, _enrollment_post(StudentFactory(), intake, funding_source=scholarship)

@@ -4,6 +4,7 @@ A new URL without a row here fails `test_every_url_is_in_the_matrix`, so nobody 
 without deciding who may see it.
 """
 
+import datetime
 from http import HTTPStatus
 
 import pytest
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from programs import outbox
-from programs.models import Enrollment, ExportLog
+from programs.models import Enrollment, ExportLog, Term, TermRecord
 
 from .factories import (
     EnrollmentFactory,
@@ -47,7 +48,8 @@ NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 MANAGERS_ONLY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK)
 
 # Enrollments change status and students are erased: nobody deletes them, superusers included.
-NEVER_DELETED = {"enrollment", "student"}
+# Terms and their records are what funders audit term by term: they change, never go.
+NEVER_DELETED = {"enrollment", "student", "term", "termrecord"}
 
 ADMIN_MODELS = [
     "partner",
@@ -58,6 +60,8 @@ ADMIN_MODELS = [
     "intakefunding",
     "student",
     "enrollment",
+    "term",
+    "termrecord",
 ]
 # URL names that are not pages of their own, or belong to Django and third parties and are
 # covered by their own tests: they are left out of the walk on purpose.
@@ -109,6 +113,15 @@ def world(db):
     )
     EnrollmentFactory(intake=intake, student=StudentFactory(user=users["other_student"]))
     waiting = EnrollmentFactory(intake=intake, status=Enrollment.Status.WAITLISTED)
+    term = Term.objects.create(
+        intake=intake,
+        name="Year 1, semester 1",
+        number=1,
+        year=1,
+        start_date=intake.start_date,
+        end_date=intake.start_date + datetime.timedelta(days=150),
+    )
+    term_record = TermRecord.objects.create(enrollment=own, term=term, year_of_study=1)
     log = ExportLog.objects.create(user=users["superuser"], username="root")
     email = outbox.queue(to=[own.student.email], subject="Your application", body="Hello.")
     return {
@@ -122,6 +135,8 @@ def world(db):
             "intakefunding": funding,
             "student": own.student,
             "enrollment": own,
+            "term": term,
+            "termrecord": term_record,
             "exportlog": log,
             "email": email,
         },
@@ -161,6 +176,12 @@ def _rows(world):
             reverse("programs:my-application", args=[world["own"].pk]),
             OWNER_ONLY,
         ),
+        (
+            "programs:my-offer-answer",
+            "get",
+            reverse("programs:my-offer-answer", args=[world["own"].pk, "accept"]),
+            OWNER_ONLY,
+        ),
         ("programs:account-claim", "get", reverse("programs:account-claim"), PUBLIC),
         ("programs:account-claim-sent", "get", reverse("programs:account-claim-sent"), PUBLIC),
         ("login", "get", reverse("login"), PUBLIC),
@@ -168,6 +189,12 @@ def _rows(world):
         ("password_reset_done", "get", reverse("password_reset_done"), PUBLIC),
         ("programs:enrollment-export", "get", reverse("programs:enrollment-export"), EXPORTERS),
         ("programs:funder-report", "get", reverse("programs:funder-report"), EXPORTERS),
+        (
+            "programs:cohort-export",
+            "get",
+            reverse("programs:cohort-export") + f"?intake={intake.pk}",
+            EXPORTERS,
+        ),
         ("programs:funder-report-csv", "get", reverse("programs:funder-report-csv"), EXPORTERS),
         (
             "programs:intake-dashboard",

@@ -1,9 +1,11 @@
 """The five rules through the services, at their boundaries."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from programs import services
 from programs.models import Enrollment, IntakeFunding
@@ -52,8 +54,12 @@ def test_every_seat_holding_status_counts_against_capacity(september_intake, fil
 )
 def test_a_full_intake_still_takes_statuses_that_hold_no_seat(september_intake, fill, status):
     fill(september_intake, 22)
+    # A withdrawal is recorded with its reason and date (rule 6).
+    exit = (
+        {"exit_reason": "personal", "exit_date": date(2027, 9, 1)} if status == "withdrawn" else {}
+    )
     enrollment = services.enrollment_create(
-        student=StudentFactory(), intake=september_intake, status=status
+        student=StudentFactory(), intake=september_intake, status=status, **exit
     )
     assert enrollment.pk is not None
 
@@ -126,7 +132,12 @@ def test_update_refusal_leaves_row_and_object_unchanged(september_intake, fill):
 def test_withdrawal_frees_a_seat_for_the_next_offer(september_intake, fill):
     enrolled = fill(september_intake, 22)
     waiting = EnrollmentFactory(intake=september_intake, status=Status.WAITLISTED)
-    services.enrollment_update(enrollment=enrolled[0], status=Status.WITHDRAWN)
+    services.enrollment_update(
+        enrollment=enrolled[0],
+        status=Status.WITHDRAWN,
+        exit_reason="financial",
+        exit_date=date(2027, 10, 1),
+    )
     services.enrollment_update(enrollment=waiting, status=Status.OFFERED)
     assert september_intake.enrollments.seat_holding().count() == 22
 
@@ -152,8 +163,10 @@ def test_status_change_is_dated_and_kept_in_history_with_reason(september_intake
     assert latest.history_user == staff
     assert latest.history_change_reason == "Top of the interview list"
     delta = latest.diff_against(latest.prev_record)
-    assert [(c.field, c.old, c.new) for c in delta.changes] == [
-        ("status", Status.APPLIED, Status.OFFERED)
+    # The offer carries its deadline: the intake's 14 days to answer.
+    assert sorted((c.field, c.old, c.new) for c in delta.changes) == [
+        ("offer_expires_on", None, timezone.localdate() + timedelta(days=14)),
+        ("status", Status.APPLIED, Status.OFFERED),
     ]
 
 

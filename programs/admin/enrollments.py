@@ -77,6 +77,14 @@ class SeatFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _exit_from(request) -> dict:
+    """The exit reason and date of the action bar, for a withdrawal (blank when not valid)."""
+    form = ExitFieldsForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    return {"exit_reason": data.get("exit_reason") or "", "exit_date": data.get("exit_date")}
+
+
 def _status_action(status: str, label: str):
     def action(model_admin, request, queryset):
         result = services.enrollment_bulk_set_status(
@@ -84,6 +92,7 @@ def _status_action(status: str, label: str):
             status=status,
             by=request.user,
             reason=request.POST.get("reason", "").strip()[:500] or f"Bulk action: {label.lower()}",
+            **_exit_from(request),
         )
         label_now = Enrollment.Status(status).label
         if result.changed:
@@ -118,7 +127,24 @@ def _status_action(status: str, label: str):
     return admin.action(description=label, permissions=["change"])(action)
 
 
-class EnrollmentActionForm(ActionForm):
+class ExitFieldsForm(forms.Form):
+    """The exit reason and date a withdrawal carries (rule 6)."""
+
+    exit_reason = forms.ChoiceField(
+        label="Exit reason",
+        required=False,
+        choices=[("", "---------"), *Enrollment.ExitReason.choices],
+        help_text="For a withdrawal: required for an enrolled student.",
+    )
+    exit_date = forms.DateField(
+        label="Exit date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For a withdrawal: the day the student left.",
+    )
+
+
+class EnrollmentActionForm(ActionForm, ExitFieldsForm):
     reason = forms.CharField(
         label="Reason",
         required=False,
@@ -152,6 +178,14 @@ class EnrollmentAdmin(
     fieldsets = [
         (None, {"fields": ["student", "intake", "status", "funding_source"]}),
         ("Waitlist and notes", {"fields": ["waitlist_position", "notes"]}),
+        (
+            "Offer, exit and completion",
+            {
+                "fields": ["offer_expires_on", "exit_reason", "exit_date", "completed_on"],
+                "description": "A withdrawal of an enrolled student needs the exit reason and "
+                "date. An offer's last day is set when it is made; change it to extend it.",
+            },
+        ),
         ("Why", {"fields": ["change_reason"]}),
         ("Dates", {"fields": ["status_changed_at", "created_at", "updated_at"]}),
     ]

@@ -34,7 +34,18 @@ class EnrollmentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enrollment
-        fields = ["student", "intake", "status", "funding_source", "waitlist_position", "notes"]
+        fields = [
+            "student",
+            "intake",
+            "status",
+            "funding_source",
+            "waitlist_position",
+            "notes",
+            "exit_reason",
+            "exit_date",
+            "completed_on",
+            "offer_expires_on",
+        ]
 
     def _post_clean(self) -> None:
         # django-stubs lacks ModelForm._post_clean, which Django runs once the instance is built.
@@ -49,6 +60,16 @@ class EnrollmentAdminForm(forms.ModelForm):
 
 
 class IntakeAdminForm(forms.ModelForm):
+    # Optional in the form: left empty, the intake keeps its response time (14 days for a new
+    # one), so a page saved from an older tab or a script does not fail for a new field.
+    offer_response_days = forms.IntegerField(
+        label="Days to answer an offer",
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text="An offer made today expires this many days later (14 when left empty).",
+    )
+
     class Meta:
         model = Intake
         fields = [
@@ -59,7 +80,12 @@ class IntakeAdminForm(forms.ModelForm):
             "end_date",
             "applications_open_on",
             "applications_close_on",
+            "offer_response_days",
         ]
+
+    def clean_offer_response_days(self) -> int:
+        value = self.cleaned_data.get("offer_response_days")
+        return value or self.instance.offer_response_days or 14
 
     # Set by IntakeAdmin.get_form: when the funded-places inline comes with the form, it checks
     # the funded places as planned, and the form checks only the capacity against the seats.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -97,8 +97,13 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
         (
             "Applications",
             {
-                "fields": ["applications_open_on", "applications_close_on"],
-                "description": "Applications are open online between these two dates.",
+                "fields": [
+                    "applications_open_on",
+                    "applications_close_on",
+                    "offer_response_days",
+                ],
+                "description": "Applications are open online between these two dates. An "
+                "offer expires after the days to answer it (manage.py expire_offers).",
             },
         ),
     ]
@@ -133,6 +138,9 @@ class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, Histo
             if self.has_change_permission(request, intake):
                 extra_context["waitlist_openings"] = services.waitlist_openings(intake=intake)
             extra_context["enrollments_shown"] = _enrollments_shown(intake)
+            extra_context["terms_shown"] = list(
+                intake.terms.annotate(record_count=Count("records")).order_by("number")
+            )
             extra_context["enrollment_total"] = intake.enrollments.count()
             extra_context["enrollment_list_url"] = (
                 reverse("admin:programs_enrollment_changelist") + f"?intake__id__exact={intake.pk}"

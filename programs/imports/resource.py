@@ -171,6 +171,15 @@ class ApplicantResource(resources.ModelResource):
             plan.status = clean_status(row.get("status"))
         except ValueError as error:
             errors["status"] = [str(error)]
+        else:
+            if plan.status == Enrollment.Status.WITHDRAWN:
+                errors["status"] = [
+                    _(
+                        "A withdrawal needs an exit reason and date, which the import does not "
+                        "carry: import the row with another status, then record the withdrawal "
+                        "on the enrollment's page."
+                    )
+                ]
         source_name = cell_text(row.get("funding_source"))
         if source_name:
             plan.funding_source = self.sources.get(source_name.lower())

@@ -7,11 +7,12 @@ The five rules of ../shared/domain.md are enforced here where the database can h
 # Defined beside the code that writes it; imported here so that Django and migrations see it.
 from ..ratelimit import RateCounter
 from .audit import ExportLog
-from .enrollments import Enrollment, EnrollmentQuerySet, EnrollmentStatus
+from .enrollments import Enrollment, EnrollmentQuerySet, EnrollmentStatus, ExitReason
 from .funding import FundingShare, FundingSource, FundingSourceKind, IntakeFunding
 from .intakes import SEAT_HOLDING, ApplicationStatus, Intake, IntakeQuerySet
 from .programs import Partner, PartnerKind, Program, ProgramKind, ProgramQuerySet
 from .students import Student
+from .terms import Standing, Term, TermRecord, TermResult
 
 __all__ = [
     "SEAT_HOLDING",
@@ -19,6 +20,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentQuerySet",
     "EnrollmentStatus",
+    "ExitReason",
     "ExportLog",
     "FundingShare",
     "FundingSource",
@@ -32,5 +34,9 @@ __all__ = [
     "ProgramKind",
     "ProgramQuerySet",
     "RateCounter",
+    "Standing",
     "Student",
+    "Term",
+    "TermRecord",
+    "TermResult",
 ]

@@ -1,7 +1,7 @@
 """Enrollments: a student in an intake, with a status and a funded place."""
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,8 +33,21 @@ class EnrollmentStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class ExitReason(models.TextChoices):
+    DECLINED_OFFER = "declined_offer", _("Declined the offer")
+    OFFER_EXPIRED = "offer_expired", _("Offer expired")
+    ACADEMIC = "academic", _("Academic")
+    FINANCIAL = "financial", _("Financial")
+    HEALTH = "health", _("Health")
+    PERSONAL = "personal", _("Personal")
+    EMPLOYMENT = "employment", _("Employment")
+    TRANSFER = "transfer", _("Transfer")
+    OTHER = "other", _("Other")
+
+
 class Enrollment(models.Model):
     Status = EnrollmentStatus
+    ExitReason = ExitReason
 
     SEAT_HOLDING = SEAT_HOLDING
 
@@ -58,6 +71,24 @@ class Enrollment(models.Model):
     waitlist_position = models.PositiveIntegerField(
         null=True, blank=True, help_text="Order on the waitlist; lower comes first."
     )
+    exit_reason = models.CharField(
+        max_length=20,
+        choices=ExitReason.choices,
+        blank=True,
+        help_text="Why the student left; required when an enrolled student is withdrawn.",
+    )
+    exit_date = models.DateField(
+        null=True, blank=True, help_text="The day the student left; required with the reason."
+    )
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="The day the student completed (graduated)."
+    )
+    offer_expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day to answer an offer; set when the offer is made, from the intake's "
+        "response time.",
+    )
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     notes = models.TextField(blank=True, help_text="Internal notes, never shown to the student.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -71,6 +102,21 @@ class Enrollment(models.Model):
         permissions = [("export_enrollment", "Can export enrollments")]
         constraints = [
             _choices_constraint("status", EnrollmentStatus, "status_valid"),
+            models.CheckConstraint(
+                condition=Q(exit_reason="") | Q(exit_reason__in=ExitReason.values),
+                name="%(app_label)s_%(class)s_exit_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EnrollmentStatus.WITHDRAWN)
+                | (Q(exit_reason="") & Q(exit_date__isnull=True)),
+                name="%(app_label)s_%(class)s_exit_only_when_withdrawn",
+                violation_error_message="Only a withdrawn student has an exit reason and date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EnrollmentStatus.COMPLETED) | Q(completed_on__isnull=True),
+                name="%(app_label)s_%(class)s_completed_on_only_when_completed",
+                violation_error_message="Only a completed enrollment has a completion date.",
+            ),
             models.UniqueConstraint(
                 fields=["student", "intake"],
                 name="%(app_label)s_%(class)s_once_per_intake",

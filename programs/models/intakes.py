@@ -65,6 +65,11 @@ class Intake(models.Model):
     capacity = models.PositiveIntegerField(
         help_text="Seats in the cohort. Offers, enrollments and completions each take one."
     )
+    offer_response_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="Days an applicant has to answer an offer; an offer made today expires that "
+        "many days later.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,12 +93,23 @@ class Intake(models.Model):
                 name="%(app_label)s_%(class)s_window_in_order",
             ),
             models.CheckConstraint(
+                condition=Q(offer_response_days__gte=1),
+                name="%(app_label)s_%(class)s_offer_response_days_positive",
+            ),
+            models.CheckConstraint(
                 condition=Q(capacity__gte=0), name="%(app_label)s_%(class)s_capacity_positive"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.program.name} – {self.name}"
+
+    def has_started(self, today: datetime.date | None = None) -> bool:
+        """Once started, a freed seat is not offered to the waitlist (nobody joins in year 2)."""
+        return self.start_date <= (today or timezone.localdate())
+
+    def offer_deadline(self, today: datetime.date | None = None) -> datetime.date:
+        return (today or timezone.localdate()) + datetime.timedelta(days=self.offer_response_days)
 
     def applications_are_open(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

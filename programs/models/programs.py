@@ -94,3 +94,10 @@ class Program(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program-detail", kwargs={"slug": self.slug})
+
+    @property
+    def length_years(self) -> int | None:
+        """The programme's length in years, rounded up from duration_months (None if unknown)."""
+        if not self.duration_months:
+            return None
+        return -(-self.duration_months // 12)

@@ -9,6 +9,14 @@ from .base import (
     funded_places_message,
     seats_message,
 )
+from .cohort import (
+    PromotionResult,
+    cohort_promote,
+    enrollment_complete,
+    enrollment_exit,
+    next_term,
+    term_start,
+)
 from .enrollments import (
     BulkResult,
     enrollment_bulk_set_status,
@@ -36,6 +44,8 @@ from .intakes import (
     intake_plan_validate,
     intake_save,
 )
+from .lifecycle import withdrawal_message
+from .offers import ExpiryResult, offer_respond, offers_expire
 from .students import (
     student_find_by_email,
     student_get_or_create,
@@ -49,10 +59,15 @@ from .waitlist import (
 
 __all__ = [
     "BulkResult",
+    "ExpiryResult",
     "FreedPlace",
+    "PromotionResult",
+    "cohort_promote",
     "enrollment_bulk_set_status",
     "enrollment_check",
+    "enrollment_complete",
     "enrollment_create",
+    "enrollment_exit",
     "enrollment_save",
     "enrollment_set_status",
     "enrollment_update",
@@ -70,11 +85,16 @@ __all__ = [
     "intake_places_validate",
     "intake_plan_validate",
     "intake_save",
+    "next_term",
+    "offer_respond",
+    "offers_expire",
     "seats_message",
     "shares_validate",
     "student_find_by_email",
     "student_get_or_create",
+    "term_start",
     "waitlist_next",
     "waitlist_offer_next",
     "waitlist_openings",
+    "withdrawal_message",
 ]

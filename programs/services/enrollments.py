@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from ..models import (
 from ..selectors import occupancy
 from . import base
 from .base import Status, funded_places_message, seats_message
+from .lifecycle import lifecycle_tidy, lifecycle_validate, withdraw_term_record
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -93,17 +95,18 @@ def enrollment_check(*, enrollment: Enrollment) -> None:
     Used by forms inside the request's transaction, so the lock is held until the save.
     """
     with transaction.atomic():
-        old_intake_id = None
+        old_intake_id = previous_status = None
         if enrollment.pk:
-            old_intake_id = (
+            old_intake_id, previous_status = (
                 Enrollment.objects.filter(pk=enrollment.pk)
-                .values_list("intake_id", flat=True)
+                .values_list("intake_id", "status")
                 .first()
-            )
+            ) or (None, None)
         locked = base.lock_intakes(enrollment.intake_id, old_intake_id)
         intake = locked.get(enrollment.intake_id)
         if intake is None:
             raise ValidationError({"intake": _("Choose an intake.")})
+        lifecycle_validate(enrollment=enrollment, previous_status=previous_status)
         enrollment_validate(
             intake=intake,
             student=enrollment.student,
@@ -126,6 +129,9 @@ def enrollment_save(
         locked = base.lock_intakes(
             enrollment.intake_id, previous["intake_id"] if previous else None
         )
+        lifecycle_validate(
+            enrollment=enrollment, previous_status=previous["status"] if previous else None
+        )
         enrollment_validate(
             intake=locked[enrollment.intake_id],
             student=enrollment.student,
@@ -140,9 +146,12 @@ def enrollment_save(
             enrollment.waitlist_position = None
         elif enrollment.waitlist_position is None:
             enrollment.waitlist_position = _next_waitlist_position(enrollment.intake_id)
+        lifecycle_tidy(enrollment=enrollment, status_changed=status_changed)
         enrollment.full_clean(validate_constraints=False)
         base.record_history(enrollment, by=by, reason=reason)
         enrollment.save()
+        if status_changed and enrollment.status == Status.WITHDRAWN and previous is not None:
+            withdraw_term_record(enrollment=enrollment, on=enrollment.exit_date)
         if status_changed:
             # The confirmation or decision email goes out once the change is committed.
             emails.notify_status_change(enrollment=enrollment, is_new=previous is None)
@@ -168,6 +177,8 @@ def enrollment_create(
     funding_source: FundingSource | None = None,
     waitlist_position: int | None = None,
     notes: str = "",
+    exit_reason: str = "",
+    exit_date: datetime.date | None = None,
     by: User | None = None,
     reason: str = "",
 ) -> Enrollment:
@@ -178,6 +189,8 @@ def enrollment_create(
         funding_source=funding_source,
         waitlist_position=waitlist_position,
         notes=notes,
+        exit_reason=exit_reason,
+        exit_date=exit_date,
     )
     return enrollment_save(enrollment=enrollment, by=by, reason=reason)
 
@@ -193,6 +206,9 @@ def enrollment_update(
     intake=_UNSET,
     waitlist_position=_UNSET,
     notes=_UNSET,
+    exit_reason=_UNSET,
+    exit_date=_UNSET,
+    completed_on=_UNSET,
     by: User | None = None,
     reason: str = "",
 ) -> Enrollment:
@@ -203,6 +219,9 @@ def enrollment_update(
         "intake": intake,
         "waitlist_position": waitlist_position,
         "notes": notes,
+        "exit_reason": exit_reason,
+        "exit_date": exit_date,
+        "completed_on": completed_on,
     }
     changes = {name: value for name, value in changes.items() if value is not _UNSET}
     before = {name: getattr(enrollment, name) for name in changes}
@@ -223,9 +242,17 @@ def enrollment_set_status(
     by: User | None = None,
     reason: str = "",
     funding_source=_UNSET,
+    exit_reason=_UNSET,
+    exit_date=_UNSET,
 ) -> Enrollment:
     return enrollment_update(
-        enrollment=enrollment, status=status, funding_source=funding_source, by=by, reason=reason
+        enrollment=enrollment,
+        status=status,
+        funding_source=funding_source,
+        exit_reason=exit_reason,
+        exit_date=exit_date,
+        by=by,
+        reason=reason,
     )
 
 
@@ -237,19 +264,31 @@ class BulkResult:
 
 
 def enrollment_bulk_set_status(
-    *, enrollments: Iterable[Enrollment], status: str, by: User | None = None, reason: str = ""
+    *,
+    enrollments: Iterable[Enrollment],
+    status: str,
+    by: User | None = None,
+    reason: str = "",
+    exit_reason: str = "",
+    exit_date: datetime.date | None = None,
 ) -> BulkResult:
     """Apply a status to each enrollment in its own transaction; refusals do not stop the rest.
 
     Enrollments are processed oldest first, so when seats run out the earliest applicants win.
+    A withdrawal carries `exit_reason` and `exit_date` (required for an enrolled student).
     """
+    exit_changes = (
+        {"exit_reason": exit_reason, "exit_date": exit_date} if status == Status.WITHDRAWN else {}
+    )
     result = BulkResult()
     for enrollment in sorted(enrollments, key=lambda e: (e.created_at, e.pk)):
         if enrollment.status == status:
             result.unchanged.append(enrollment)
             continue
         try:
-            enrollment_set_status(enrollment=enrollment, status=status, by=by, reason=reason)
+            enrollment_set_status(
+                enrollment=enrollment, status=status, by=by, reason=reason, **exit_changes
+            )
         except ValidationError as error:
             result.refused.append((enrollment, " ".join(error.messages)))
         else:

@@ -51,8 +51,11 @@ class FreedPlace:
 def waitlist_openings(*, intake: Intake) -> list[FreedPlace]:
     """Free seats and funded places of an intake that a waitlisted applicant could take.
 
-    Seats reserved for funding sources are not offered without funding.
+    Seats reserved for funding sources are not offered without funding. Once the intake has
+    started, nothing is offered: a student cannot join in year 2 (rule 6).
     """
+    if intake.has_started():
+        return []
     seats_free = intake.capacity - occupancy.seats_taken(intake.pk)
     if seats_free <= 0:
         return []
@@ -89,6 +92,14 @@ def waitlist_offer_next(
     """
     with transaction.atomic():
         intake = base.lock_intakes(intake.pk)[intake.pk]
+        if intake.has_started():
+            raise ValidationError(
+                _(
+                    "This intake started on %(start)s: a freed seat is no longer offered to "
+                    "the waitlist."
+                )
+                % {"start": intake.start_date}
+            )
         candidate = waitlist_next(intake=intake, funding_source=funding_source)
         if candidate is None:
             raise ValidationError(_("Nobody on the waitlist of this intake can take this place."))

@@ -1,8 +1,9 @@
 """Deliver queued email for as long as it runs: `send_queued_mail` every few seconds.
 
-`make serve` starts it beside gunicorn. It stops cleanly on SIGTERM or Ctrl-C, after the batch
-in hand; a delivery cut short is retried by the next run (post_office's lock file keeps two
-workers from sending the same batch).
+`make serve` starts it beside gunicorn. Once a day (at start, then when the local date
+changes) it also runs `expire_offers`, which is idempotent, so two workers do no harm. It
+stops cleanly on SIGTERM or Ctrl-C, after the batch in hand; a delivery cut short is retried
+by the next run (post_office's lock file keeps two workers from sending the same batch).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
+from django.utils import timezone
 from post_office.mail import get_queued
 
 
@@ -33,7 +35,14 @@ class Command(BaseCommand):
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
         done = 0
+        expired_on = None
         while not stop.is_set():
+            try:
+                if expired_on != timezone.localdate():
+                    call_command("expire_offers")
+                    expired_on = timezone.localdate()
+            except Exception:
+                self.stderr.write("expire_offers failed; trying again on the next run.")
             try:
                 if get_queued().exists():  # a quiet log while there is nothing to send
                     call_command("send_queued_mail")
