@@ -21,7 +21,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .models import FundingSource, Intake, Student
+from .models import FundingSource, Intake
+from .phones import parse_phone
 
 # The address erasure writes into a record (programs/erasure.py erased_email).
 ERASED_ADDRESS = re.compile(r"erased-\d+@invalid\.example", re.IGNORECASE)
@@ -72,7 +73,8 @@ class ApplicationForm(forms.Form):
         label=_("Phone number"),
         max_length=25,
         help_text=_(
-            "International format, starting with + and the country code, e.g. +250788123456."
+            "As you dial it in your country of residence (e.g. 0788 123 456 in Rwanda), or "
+            "with the country code (e.g. +250 788 123 456)."
         ),
         error_messages=_required(_("Please enter your phone number.")),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
@@ -172,14 +174,16 @@ class ApplicationForm(forms.Form):
             raise ValidationError(_("Enter your own email address."), code="erased")
         return email
 
-    def clean_phone(self) -> str:
-        # People write +250 788 123 456 or +250-788-123456; the record keeps digits only.
-        phone = re.sub(r"[\s\-().]", "", self.cleaned_data["phone"])
-        if phone.startswith("00"):
-            phone = "+" + phone[2:]
-        for validator in Student._meta.get_field("phone").validators:
-            validator(phone)
-        return phone
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if "phone" in cleaned:
+            # Read in the country of residence (the field after it; Rwanda when it is missing
+            # or wrong): "0788 123 456" from Rwanda is "+250788123456".
+            try:
+                cleaned["phone"] = parse_phone(cleaned["phone"], cleaned.get("country"))
+            except ValidationError as error:
+                self.add_error("phone", error)
+        return cleaned
 
     def clean_date_of_birth(self) -> datetime.date:
         born = self.cleaned_data["date_of_birth"]

@@ -75,9 +75,12 @@ def _text_of_everything_about(student: Student) -> str:
     history = Enrollment.history.filter(student_id=student.pk)
     return " ".join(
         [
-            *Student.objects.filter(pk=student.pk).values_list(
-                "first_name", "last_name", "email", "phone", "national_id"
-            )[0],
+            *map(
+                str,
+                Student.objects.filter(pk=student.pk).values_list(
+                    "first_name", "last_name", "email", "phone", "national_id"
+                )[0],
+            ),
             *Enrollment.objects.filter(student=student).values_list("notes", flat=True),
             *history.values_list("notes", flat=True),
             *(reason or "" for reason in history.values_list("history_change_reason", flat=True)),

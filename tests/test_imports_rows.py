@@ -117,8 +117,10 @@ def _reasons_for(intake, *rows) -> list[list[str]]:
             "2004-03-15.",
         ),
         (
-            {"phone": "0788 123 456"},
-            "Phone: Enter the phone number in international format, e.g. +250788123456.",
+            {"phone": "0788 12"},
+            "Phone: “0788 12” is not a phone number: This is not a phone number we can call. "
+            "Write it as you dial it in your country (e.g. 0720 123 456) or with the country "
+            "code (e.g. +250720123456).",
         ),
         ({"first_name": ""}, "First name: The cell is empty; a first name is required."),
     ],

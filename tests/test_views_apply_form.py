@@ -186,14 +186,16 @@ def test_every_required_field_says_what_is_missing(client, september_intake, fie
             "Enter a valid email address, for example name@example.com.",
         ),
         (
-            {"phone": "0788123456"},
+            {"phone": "0788 12"},
             "phone",
-            "Enter the phone number in international format, e.g. +250788123456.",
+            "This is not a phone number we can call. Write it as you dial it in your country "
+            "(e.g. 0720 123 456) or with the country code (e.g. +250720123456).",
         ),
         (
             {"phone": "+25078812345678901"},
             "phone",
-            "Enter the phone number in international format, e.g. +250788123456.",
+            "This is not a phone number we can call. Write it as you dial it in your country "
+            "(e.g. 0720 123 456) or with the country code (e.g. +250720123456).",
         ),
         (
             {"date_of_birth": "30 Sept"},
@@ -243,7 +245,11 @@ def test_a_funding_source_of_another_intake_is_refused(client, september_intake)
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("+250 788 123 456", "+250788123456"), ("00250-788-123456", "+250788123456")],
+    [
+        ("+250 788 123 456", "+250788123456"),
+        ("00250-788-123456", "+250788123456"),
+        ("0788 123 456", "+250788123456"),  # a Rwandan's local number, read in Rwanda
+    ],
 )
 def test_phone_numbers_are_tidied(client, september_intake, typed, stored):
     client.post(apply_url(september_intake), application(phone=typed))

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from ..erasure import student_erase
 from ..models import Enrollment, Student
+from ..phones import parse_phone, phone_for_staff
 from .base import LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
 
 if TYPE_CHECKING:
@@ -44,6 +45,36 @@ class EnrollmentCountInline(admin.TabularInline):
         return False
 
 
+class StudentAdminForm(forms.ModelForm):
+    """The student's page: the phone is read in the student's country (Rwanda when none), as
+    the apply form reads it, and shown as staff dial it."""
+
+    phone = forms.CharField(
+        required=False,
+        max_length=25,
+        help_text=Student._meta.get_field("phone").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+
+    class Meta:
+        model = Student
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.phone:
+            self.initial["phone"] = phone_for_staff(self.instance.phone)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if "phone" in cleaned:
+            try:
+                cleaned["phone"] = parse_phone(cleaned["phone"], cleaned.get("country"))
+            except ValidationError as error:
+                self.add_error("phone", error)
+        return cleaned
+
+
 class StudentActionForm(ActionForm):
     reason = forms.CharField(
         label="Reason (for erasure)",
@@ -55,10 +86,18 @@ class StudentActionForm(ActionForm):
 
 @admin.register(Student)
 class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    form = StudentAdminForm
     action_form = StudentActionForm
     actions = ["erase_personal_data"]
     ordering = ["last_name", "first_name", "pk"]
-    list_display = ["last_name", "first_name", "email", "country_name", "enrollment_count"]
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "phone_number",
+        "country_name",
+        "enrollment_count",
+    ]
     list_display_links = ["last_name", "first_name"]
     list_filter = ["country"]
     search_fields = ["first_name", "last_name", "email", "national_id"]
@@ -85,6 +124,10 @@ class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admi
             .get_queryset(request)
             .annotate(enrollment_total=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
         )
+
+    @admin.display(description="phone", ordering="phone")
+    def phone_number(self, obj: Student) -> str:
+        return phone_for_staff(obj.phone)
 
     @admin.display(description="country", ordering="country")
     def country_name(self, obj: Student) -> str:

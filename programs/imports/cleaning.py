@@ -6,11 +6,14 @@ import datetime
 import functools
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
 
 from ..exports import FORMULA_TRIGGERS
 from ..models import Enrollment
+from ..phones import parse_phone
 
 
 def cell_text(value: Any) -> str:
@@ -36,13 +39,56 @@ class EmailWidget(widgets.Widget):
 
 
 class PhoneWidget(widgets.Widget):
-    """Spreadsheets turn "+250788123456" into the number 250788123456: put the "+" back."""
+    """A number read in the row's country (Rwanda when the row has none), stored in E.164.
+
+    Spreadsheets keep numbers, not text: "+250788123456" comes back as 250788123456 (the "+"
+    lost) and "0788123456" as 788123456 (the leading 0 lost). A cell of digits only is read
+    both ways; the one that is a valid number is kept, and a cell valid both ways (two
+    different numbers) is refused rather than guessed.
+    """
 
     def clean(self, value, row=None, **kwargs) -> str:
-        text = cell_text(value).replace(" ", "").replace("-", "")
-        if text.isdigit() and not text.startswith("0"):
-            text = "+" + text
-        return text
+        text = cell_text(value)
+        if not text:
+            return ""
+        country = _row_country(row)
+        digits = text.replace(" ", "").replace("-", "")
+        if not digits.isdigit() or digits.startswith("0"):
+            return _phone_or_value_error(text, country)
+        readings = set()
+        for candidate in (digits, "+" + digits):
+            try:
+                readings.add(parse_phone(candidate, country))
+            except ValidationError:
+                pass
+        if len(readings) == 1:
+            return readings.pop()
+        if not readings:
+            return _phone_or_value_error(text, country)
+        raise ValueError(
+            _(
+                "“%(text)s” can be read as %(numbers)s. Write the number with its country "
+                "code, starting with +, or as dialled in the country, starting with 0."
+            )
+            % {"text": text, "numbers": _(" or ").join(sorted(readings))}
+        )
+
+
+def _row_country(row) -> str:
+    try:
+        return CountryWidget().clean(row.get("country")) if row else ""
+    except ValueError:
+        return ""  # the country cell gets its own error
+
+
+def _phone_or_value_error(text: str, country: str) -> str:
+    try:
+        return parse_phone(text, country)
+    except ValidationError as error:
+        raise ValueError(
+            _("“%(text)s” is not a phone number: %(reason)s")
+            % {"text": text, "reason": error.messages[0]}
+        ) from None
 
 
 class BirthDateWidget(widgets.Widget):

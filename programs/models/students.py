@@ -1,27 +1,23 @@
 """Students: the people who apply, with their personal data."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Student(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(help_text="Unique, whatever the capital letters.")
-    phone = models.CharField(
+    phone = PhoneNumberField(
         max_length=20,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^\+[1-9]\d{6,14}$",
-                _("Enter the phone number in international format, e.g. +250788123456."),
-            )
-        ],
-        help_text="International format, e.g. +250788123456.",
+        help_text=(
+            "As dialled in the student's country (0788 123 456 in Rwanda) or with the country "
+            "code (+33 6 12 34 56 78). Stored in international form (+250788123456)."
+        ),
     )
     national_id = models.CharField(max_length=50, blank=True, verbose_name="national ID")
     date_of_birth = models.DateField(null=True, blank=True)
