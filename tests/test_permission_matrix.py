@@ -35,6 +35,7 @@ OK, FOUND, FORBIDDEN, NOT_FOUND = (
 LOGIN = "login"  # a redirect to a sign-in page
 # Per role: anonymous, student, other student, viewer, manager, superuser.
 PUBLIC = (OK, OK, OK, OK, OK, OK)
+APPLICANT_ONLY = (FOUND, FOUND, FOUND, FOUND, FOUND, FOUND)  # to the form, unless one just applied
 OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)
 EXPORTERS = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
@@ -167,7 +168,7 @@ def _rows(world):
             "programs:application-received",
             "get",
             reverse("programs:application-received", args=[intake.pk]),
-            PUBLIC,
+            APPLICANT_ONLY,
         ),
         ("programs:my-applications", "get", reverse("programs:my-applications"), SIGNED_IN),
         (
