@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Enrollment, ExitReason, Term, TermRecord
 from . import base
@@ -82,9 +83,12 @@ def cohort_promote(*, from_term: Term, to_term: Term, by: User | None = None) ->
         in_progress = sum(record.result == Result.IN_PROGRESS for record in records)
         if in_progress:
             raise ValidationError(
-                _(
-                    "%(count)d record(s) of %(term)s are still in progress: record each "
-                    "student's result before promoting."
+                ngettext(
+                    "%(count)d record of %(term)s is still in progress: record each "
+                    "student's result before promoting.",
+                    "%(count)d records of %(term)s are still in progress: record each "
+                    "student's result before promoting.",
+                    in_progress,
                 )
                 % {"count": in_progress, "term": from_term.name}
             )
