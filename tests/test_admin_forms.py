@@ -110,7 +110,7 @@ def test_history_shows_who_changed_what_and_why(staff_client, staff, september_i
     assert page.status_code == HTTPStatus.OK
     assert "Scored highest at interview" in html
     assert staff.username in html
-    assert "applied" in html and "offered" in html
+    assert "Applied" in html and "Offered" in html  # labels, not codes
 
 
 def test_intake_capacity_cannot_drop_below_seats_taken(staff_client, september_intake, fill):

@@ -50,7 +50,7 @@ class IntakeFundingInline(admin.TabularInline):
     extra = 0
     fields = ["funding_source", "places", "places_taken"]
     readonly_fields = ["places_taken"]
-    verbose_name = "funded places"
+    verbose_name = "funded place"  # "Add another funded place"
     verbose_name_plural = "funded places"
 
     def get_queryset(self, request):

@@ -29,7 +29,7 @@ def _open_autocomplete(page) -> None:
 
 def _add_a_funded_places_row(page) -> None:
     _open_calendar_and_autocomplete(page)
-    page.get_by_text("Add another Funded places").click()
+    page.get_by_text("Add another Funded place").click()
     page.locator("#id_fundings-1-places").wait_for()
 
 
