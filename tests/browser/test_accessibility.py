@@ -93,3 +93,19 @@ def test_the_students_pages_pass_axe(new_page, catalogue):
     page = new_page(user=student.user)
     check(page, reverse("programs:my-applications"))
     check(page, reverse("programs:my-application", args=[enrollment.pk]))
+
+
+def test_the_focus_moves_to_what_went_wrong_after_a_refused_submit(page, catalogue):
+    page.goto(reverse("programs:intake-apply", args=[catalogue["september"].pk]))
+    page.get_by_role("button", name="Send my application").click()
+    page.get_by_text("Please enter your first name.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    message = page.get_by_text("Please enter a correct username and password.")
+    message.wait_for()
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Please enter a correct username and password." in focused
