@@ -189,6 +189,7 @@ def test_staff_build_the_customers_intake_in_the_admin_alone(staff_client):
             "duration_months": 48,
             "delivered_by": school.pk,
             "is_published": "on",
+            "position": 1,  # the form shows 100; the flagship is put first
             "intakes-TOTAL_FORMS": 0,
             "intakes-INITIAL_FORMS": 0,
         },

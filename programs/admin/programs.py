@@ -36,9 +36,10 @@ class IntakeSummaryInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    ordering = ["name"]
+    ordering = ["position", "name"]
     list_display = [
         "name",
+        "position",
         "kind",
         "delivered_by",
         "duration_months",

@@ -52,7 +52,9 @@ class ApplicationStatus(models.TextChoices):
 
 
 class Intake(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="intakes")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="intakes", verbose_name="programme"
+    )
     name = models.CharField(max_length=100, help_text="For example: September 2027.")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)

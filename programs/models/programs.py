@@ -80,13 +80,19 @@ class Program(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Untick to hide the programme and its intakes from public pages."
     )
+    position = models.PositiveSmallIntegerField(
+        default=100,
+        help_text="Programmes are listed by this number, lowest first (the flagship at 1), "
+        "then by name.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        verbose_name = "programme"
+        ordering = ["position", "name"]
         constraints = [_choices_constraint("kind", ProgramKind, "kind_valid")]
 
     def __str__(self) -> str:

@@ -153,6 +153,7 @@ class Command(BaseCommand):
         degree = self.program(
             "international-business-cross-border-ecommerce",
             name="Undergraduate Program in International Business and Cross-Border E-commerce",
+            position=1,  # the flagship, listed first
             kind=Program.Kind.DEGREE,
             summary="A four-year undergraduate degree that bridges Rwanda's skills shortage "
             "in international business and cross-border e-commerce.",
