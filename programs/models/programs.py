@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import _choices_constraint
+from .base import TranslatedModel, _choices_constraint
 
 
 class PartnerKind(models.TextChoices):
@@ -50,7 +50,7 @@ class ProgramKind(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop")
 
 
-class Program(models.Model):
+class Program(TranslatedModel):
     Kind = ProgramKind
 
     name = models.CharField(max_length=200)
