@@ -21,7 +21,7 @@ class FundingSourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class FundingSource(TranslatedModel):
+class FundingSource(TranslatedModel):  # type: ignore[django-manager-missing]
     Kind = FundingSourceKind
 
     name = models.CharField(max_length=200, unique=True)

@@ -75,7 +75,7 @@ class Intake(TranslatedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = IntakeQuerySet.as_manager()
+    objects = IntakeQuerySet.as_manager()  # type: ignore[django-manager-missing]
     # Registered in programs/translation.py (django-simple-history's register()), once the name
     # has its column per language, so that the history keeps every language's name.
     history: ClassVar[HistoryManager]

@@ -16,7 +16,9 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Partner(models.Model):
+# django-modeltranslation swaps these models' managers for classes made at run time, which
+# mypy's Django plugin cannot resolve (programs/translation.py): hence the ignores below.
+class Partner(models.Model):  # type: ignore[django-manager-missing]
     Kind = PartnerKind
 
     name = models.CharField(max_length=200, unique=True, help_text="Full official name.")
@@ -50,7 +52,7 @@ class ProgramKind(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop")
 
 
-class Program(TranslatedModel):
+class Program(TranslatedModel):  # type: ignore[django-manager-missing]
     Kind = ProgramKind
 
     name = models.CharField(max_length=200)
@@ -83,7 +85,7 @@ class Program(TranslatedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProgramQuerySet.as_manager()
+    objects = ProgramQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["name"]
