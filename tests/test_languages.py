@@ -189,3 +189,14 @@ def test_the_admin_takes_a_name_per_language(staff_client, september_intake):
         assert f'name="name_{code}"' in content
         assert f'name="summary_{code}"' in content
         assert f'name="description_{code}"' in content
+
+
+def test_the_demo_has_french_programmes(fresh_cache):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--no-staff", stdout=io.StringIO())
+    content = in_language("fr").get("/").content.decode()
+    assert "Licence en commerce international et e-commerce transfrontalier" in content
+    assert "Bourse eFounders" in content
