@@ -149,6 +149,8 @@ def _record_application(form: ApplicationForm) -> Enrollment:
             phone=data["phone"],
             date_of_birth=data["date_of_birth"],
             country=data["country"],
+            # Her emails are written in the language she applied in (programs/emails.py).
+            language=emails.site_language(translation.get_language()),
         )
         # The details of a known student are not overwritten from a public form: anyone can
         # type anyone's email address.

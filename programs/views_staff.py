@@ -213,7 +213,7 @@ def funder_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | Strea
 @login_required
 @staff_permission_required("programs.view_intake")
 def intake_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    intake = get_object_or_404(Intake.objects.select_related("program"), pk=pk)
+    intake: Intake = get_object_or_404(Intake.objects.select_related("program"), pk=pk)
     user = request.user
     context = _admin_context(
         request,

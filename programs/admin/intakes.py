@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from .. import services
 from ..http import AuthenticatedHttpRequest
@@ -71,7 +72,9 @@ def _enrollments_shown(intake: Intake) -> list[Enrollment]:
 
 
 @admin.register(Intake)
-class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, HistoryAdmin):
+class IntakeAdmin(
+    LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, TranslationAdmin, HistoryAdmin
+):
     form = IntakeAdminForm
     # The programme first: several intakes share a name ("2027 cohort").
     list_display = [

@@ -68,7 +68,7 @@ class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admi
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "email", "phone"]}),
         ("Identity", {"fields": ["national_id", "date_of_birth", "country"]}),
-        ("Account", {"fields": ["user"]}),
+        ("Account", {"fields": ["user", "language"]}),
     ]
 
     def get_queryset(self, request):

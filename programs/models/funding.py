@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import _choices_constraint
+from .base import TranslatedModel, _choices_constraint
 from .intakes import Intake
 from .programs import Partner
 
@@ -21,7 +21,7 @@ class FundingSourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class FundingSource(models.Model):
+class FundingSource(TranslatedModel):  # type: ignore[django-manager-missing]
     Kind = FundingSourceKind
 
     name = models.CharField(max_length=200, unique=True)

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import _choices_constraint
+from .base import TranslatedModel, _choices_constraint
 
 
 class PartnerKind(models.TextChoices):
@@ -16,7 +16,9 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Partner(models.Model):
+# django-modeltranslation swaps these models' managers for classes made at run time, which
+# mypy's Django plugin cannot resolve (programs/translation.py): hence the ignores below.
+class Partner(models.Model):  # type: ignore[django-manager-missing]
     Kind = PartnerKind
 
     name = models.CharField(max_length=200, unique=True, help_text="Full official name.")
@@ -50,7 +52,7 @@ class ProgramKind(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop")
 
 
-class Program(models.Model):
+class Program(TranslatedModel):  # type: ignore[django-manager-missing]
     Kind = ProgramKind
 
     name = models.CharField(max_length=200)
@@ -88,7 +90,7 @@ class Program(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProgramQuerySet.as_manager()
+    objects = ProgramQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         verbose_name = "programme"

@@ -51,7 +51,7 @@ def test_admin_pages_and_widgets_run_under_the_policy(new_page, catalogue, fast_
         (f"/admin/programs/enrollment/{enrollment.pk}/history/", None),
         ("/admin/programs/enrollment/?status__exact=enrolled", None),
         ("/admin/programs/student/add/", _open_calendar_and_autocomplete),
-        ("/admin/programs/program/add/", lambda page: page.fill("#id_name", "New degree")),
+        ("/admin/programs/program/add/", lambda page: page.fill("#id_name_en", "New degree")),
         ("/admin/programs/fundingsource/add/", None),
     ]
     for path, open_widgets in pages:
