@@ -15,8 +15,8 @@ def cost_and_split(source: FundingSource, cost: str, *shares: str) -> list[Fundi
     source.cost_per_place, source.currency = Decimal(cost), "RWF"
     source.save()
     rows = list(source.shares.order_by("partner__name"))
-    for row, share in zip(rows, shares, strict=True):
-        row.share_percent = Decimal(share)
+    for row, share in zip(rows, shares or [None] * len(rows), strict=True):
+        row.share_percent = None if share is None else Decimal(share)
         row.save()
     return rows
 

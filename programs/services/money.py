@@ -131,7 +131,7 @@ def _locked(disbursement: Disbursement) -> Disbursement:
 def _refuse(row: Disbursement, expected: str) -> None:
     if row.status != expected:
         raise ValidationError(
-            _("This disbursement is %(status)s; only a %(expected)s one can be changed so.")
+            _("This disbursement is %(status)s, not %(expected)s: nothing was changed.")
             % {
                 "status": row.get_status_display().lower(),
                 "expected": Money(expected).label.lower(),
