@@ -200,3 +200,23 @@ def test_scheduling_takes_a_constant_number_of_queries(september_intake, joint_s
             assert services.disbursements_schedule(intake=intake) == students * 4 * 2
         counts.append(len(queries))
     assert counts == [9, 9]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Ce versement est déjà payé."), ("rw", "Ubu bwishyu bwamaze kwishyurwa.")],
+)
+def test_a_refusal_speaks_the_staff_members_language(
+    september_intake, joint_scholarship, language, expected
+):
+    from django.utils import translation
+
+    cost_and_split(joint_scholarship, "900.00", "50", "50")
+    costed_intake(september_intake, joint_scholarship, students=1, years=1)
+    services.disbursements_schedule(intake=september_intake)
+    row = services.disbursement_approve(disbursement=Disbursement.objects.first(), by=None)
+    day = datetime.date(2027, 9, 5)
+    services.disbursement_mark_paid(disbursement=row, on=day, reference="", by=None)
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        services.disbursement_mark_paid(disbursement=row, on=day, reference="", by=None)
+    assert refused.value.messages == [expected]
