@@ -173,6 +173,7 @@ def _rows(world):
     """(label, method, url, expected answers per role)."""
     objects = world["objects"]
     intake = objects["intake"]
+    share = objects["fundingshare"]
     rows = [
         ("programs:program-list", "get", reverse("programs:program-list"), PUBLIC),
         (
@@ -220,6 +221,12 @@ def _rows(world):
             EXPORTERS,
         ),
         ("programs:funder-report-csv", "get", reverse("programs:funder-report-csv"), EXPORTERS),
+        (
+            "programs:funder-statement",
+            "get",
+            reverse("programs:funder-statement") + f"?partner={share.partner_id}",
+            EXPORTERS,
+        ),
         (
             "programs:intake-dashboard",
             "get",

@@ -1,11 +1,11 @@
 """Finance staff in Chromium: select disbursements, approve them, mark them paid, each after a
-confirmation page that shows the total."""
+confirmation page that shows the total, then open the co-funder's statement."""
 
 import pytest
 from django.contrib.auth.models import Group
 
 from programs import services
-from programs.models import Disbursement
+from programs.models import Disbursement, Partner
 
 from ..factories import UserFactory
 from ..money import cost_and_split, costed_intake
@@ -43,4 +43,11 @@ def test_finance_approves_then_marks_paid(
     assert sorted(
         Disbursement.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", "reference")
     ) == [("paid", "BK-2027-09"), ("paid", "BK-2027-09")]
+    hec = Partner.objects.get(name="HEC")
+    page.goto(f"/staff/funder-statement/?partner={hec.pk}")
+    page.get_by_role(
+        "heading", name=f"HEC–Alibaba Joint Scholarship – {september_intake}"
+    ).wait_for()
+    paid = page.locator("tfoot td").nth(3)
+    assert paid.inner_text() == "333.35"  # HEC's paid share of the first term
     assert page.problems == []
