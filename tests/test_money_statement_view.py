@@ -34,6 +34,7 @@ def test_the_statement_shows_the_co_funders_figures(client, manager, hec, septem
     assert "HEC–Alibaba Joint Scholarship" in page
     assert page.count("600000.00") >= 3  # committed, scheduled, outstanding totals
     assert "@" not in page.split('id="content"')[-1]  # no email on the page
+    assert ".000000" not in page  # amounts to the cent on both databases
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,10 @@ def funder_statement(*, partner: Partner, intake: Intake | None = None) -> list[
             )
 
             def total(*statuses: str, term_pk: int = term.pk, src: int = source_id) -> Decimal:
-                return sum((sums.get((src, term_pk, s), ZERO) for s in statuses), ZERO)
+                # SQLite's SUM of decimals comes back with more places than the column's.
+                return sum((sums.get((src, term_pk, s), ZERO) for s in statuses), ZERO).quantize(
+                    ZERO
+                )
 
             figures = Figures(
                 committed=per_student * count,
