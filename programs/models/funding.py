@@ -33,7 +33,8 @@ class FundingSource(TranslatedModel):  # type: ignore[django-manager-missing]
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="What one funded place costs, if known. Used for the funder report.",
+        help_text="What one funded place costs per year of study, if known. Scheduled "
+        "payments split it between the terms of each year and the co-funders by share.",
     )
     currency = models.CharField(
         max_length=3,

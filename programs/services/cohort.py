@@ -21,6 +21,7 @@ from . import base
 from .base import Status
 from .enrollments import enrollment_update
 from .lifecycle import completion_errors
+from .money import disbursements_cancel_after
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -140,7 +141,8 @@ def enrollment_exit(
     note: str = "",
 ) -> Enrollment:
     """The student leaves: withdrawn with the reason and date; their record of the term
-    containing `on` (or the last one in progress) becomes withdrawn."""
+    containing `on` (or the last one in progress) becomes withdrawn; every payment still to
+    be made for them and due after `on` is cancelled, in the same transaction."""
     errors: dict[str, list[str]] = {}
     if reason not in ExitReason.values:
         errors["exit_reason"] = [_("Choose one of the exit reasons.")]
@@ -153,14 +155,18 @@ def enrollment_exit(
         ]
     if errors:
         raise ValidationError(errors)
-    return enrollment_update(
-        enrollment=enrollment,
-        status=Status.WITHDRAWN,
-        exit_reason=reason,
-        exit_date=on,
-        by=by,
-        reason=note or _("Left: %(reason)s") % {"reason": ExitReason(reason).label},
-    )
+    assert on is not None
+    with transaction.atomic():
+        left = enrollment_update(
+            enrollment=enrollment,
+            status=Status.WITHDRAWN,
+            exit_reason=reason,
+            exit_date=on,
+            by=by,
+            reason=note or _("Left: %(reason)s") % {"reason": ExitReason(reason).label},
+        )
+        disbursements_cancel_after(enrollment=left, on=on, by=by)
+    return left
 
 
 def enrollment_complete(
