@@ -1,10 +1,11 @@
 """Emails to applicants and students, as plain text, queued in the outbox (programs/outbox.py).
 
-Language: nothing about a student's language is stored. The confirmation of a new application
-is written in the language active when it was recorded (for an online application, the language
-the applicant was reading the site in). Later decisions are made by staff, in whatever language
-the admin happens to be in, so their emails carry the text in every language of the site
-(English, French, Kinyarwanda), one after the other.
+Language: an online application records the language the applicant was reading the site in
+(Student.language; staff can change it). Every email to her, subject included, is written in
+that language, and so are the programme, intake and funding source names in it (their
+translations, programs/translation.py). The confirmation of a new application is written in the
+language active when it was recorded. A student with no language (an imported record) gets
+decisions in every language of the site, one after the other, under the English subject.
 
 An email is queued in the same transaction as the change that causes it: a refused or
 rolled-back change queues nothing, a committed one cannot lose its email, and the mail server is
@@ -45,6 +46,11 @@ def suppressed() -> Iterator[None]:
 
 def site_url(path: str = "") -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def site_language(code: str | None) -> str:
+    """`code` if it is one of the site's languages (settings.LANGUAGES), else ""."""
+    return code if code in dict(settings.LANGUAGES) else ""
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:
@@ -89,7 +95,11 @@ def _status_email(enrollment: Enrollment, *, is_new: bool, language: str | None)
         # The confirmation, in the language the application was made in.
         with translation.override(language or settings.LANGUAGE_CODE):
             return _render("application_received", context)
-    # A decision, in every language of the site.
+    if enrollment.student.language:
+        # A decision, in her language: subject, body and the names of what she applied to.
+        with translation.override(enrollment.student.language):
+            return _render("status_changed", context)
+    # A decision for a student whose language is not known, in every language of the site.
     subjects, bodies = [], []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

@@ -69,6 +69,7 @@ def student_erase(*, student: Student, by: User, reason: str) -> Student:
         for name, replacement in _replacements(student).items():
             setattr(student, name, replacement)
         student.user = None
+        student.language = ""  # not identifying, but nothing of her choices is kept
         student.erased_at = timezone.now()
         student.save()
 

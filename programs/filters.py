@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enrollment, FundingSource, Intake, Program
+from .models import Enrollment, FundingSource, Intake, Partner, Program
 
 
 def intake_field(**kwargs: Any) -> forms.ModelChoiceField:
@@ -144,3 +144,18 @@ class CohortExportForm(StaffFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["intake"].required = True
         self.fields["intake"].error_messages["required"] = _("Choose the intake to export.")
+
+
+class FunderStatementForm(StaffFilterForm):
+    """The statement's filters: ?partner=ID (required, a co-funder) and optionally &intake=ID."""
+
+    log_via = "funder statement"
+
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.filter(funding_shares__isnull=False).distinct(),
+        error_messages={
+            "invalid_choice": _("There is no co-funder with the id given."),
+            "required": _("Choose the co-funder whose statement to show."),
+        },
+    )
+    intake = intake_field(empty_label=_("All intakes"))

@@ -94,7 +94,7 @@ class ApplicationForm(forms.Form):
             "invalid_choice": _("Please choose a country from the list."),
         },
     )
-    funding_source = forms.ModelChoiceField(
+    funding_source: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Funded place requested (optional)"),
         queryset=FundingSource.objects.none(),
         required=False,

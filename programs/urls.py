@@ -32,5 +32,6 @@ urlpatterns = [
     path("staff/cohort.csv", views_staff.cohort_export, name="cohort-export"),
     path("staff/funder-report/", views_staff.funder_report, name="funder-report"),
     path("staff/funder-report.csv", views_staff.funder_report_csv, name="funder-report-csv"),
+    path("staff/funder-statement/", views_staff.funder_statement, name="funder-statement"),
     path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),
 ]

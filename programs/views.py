@@ -149,6 +149,8 @@ def _record_application(form: ApplicationForm) -> Enrollment:
             phone=data["phone"],
             date_of_birth=data["date_of_birth"],
             country=data["country"],
+            # Her emails are written in the language she applied in (programs/emails.py).
+            language=emails.site_language(translation.get_language()),
         )
         # The details of a known student are not overwritten from a public form: anyone can
         # type anyone's email address.
@@ -176,7 +178,7 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_bot:
             # Look like a success, so the bot learns nothing; record and send nothing.
-            return redirect("programs:application-received", pk=intake.pk)
+            return _to_thanks(request, intake.pk)
         if form.is_valid():
             refused = _over_rate_limit(
                 request,
@@ -199,15 +201,28 @@ def intake_apply(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     form.add_error(None, error.messages)
             else:
-                return redirect("programs:application-received", pk=intake.pk)
+                return _to_thanks(request, intake.pk)
     context["form"] = form
     return render(request, "programs/intake_apply.html", context)
+
+
+APPLIED_TO = "applied_to"  # the session's list of intakes this browser has just applied to
+
+
+def _to_thanks(request: HttpRequest, intake_pk: int) -> HttpResponse:
+    """The thanks page, marked as this browser's own: nobody else is shown it."""
+    applied = [pk for pk in request.session.get(APPLIED_TO, []) if pk != intake_pk][-9:]
+    request.session[APPLIED_TO] = [*applied, intake_pk]
+    return redirect("programs:application-received", pk=intake_pk)
 
 
 @never_cache
 @require_safe
 def application_received(request: HttpRequest, pk: int) -> HttpResponse:
     public_intake = public.intake_for_application(pk=pk)
+    if pk not in request.session.get(APPLIED_TO, []):
+        # Only the person who applied (in this browser) sees the thanks; others the form.
+        return redirect("programs:intake-apply", pk=pk)
     return render(
         request,
         "programs/application_received.html",

@@ -22,10 +22,15 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import exports, reports
-from .filters import CohortExportForm, EnrollmentExportFilterForm, FunderReportForm
+from .filters import (
+    CohortExportForm,
+    EnrollmentExportFilterForm,
+    FunderReportForm,
+    FunderStatementForm,
+)
 from .http import AuthenticatedHttpRequest
 from .models import Enrollment, ExportLog, Intake
-from .selectors import cohort
+from .selectors import cohort, statement
 from .selectors.funder_cohort import funder_cohort
 
 EXPORT_PERMISSION = "programs.export_enrollment"
@@ -213,7 +218,7 @@ def funder_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | Strea
 @login_required
 @staff_permission_required("programs.view_intake")
 def intake_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    intake = get_object_or_404(Intake.objects.select_related("program"), pk=pk)
+    intake: Intake = get_object_or_404(Intake.objects.select_related("program"), pk=pk)
     user = request.user
     context = _admin_context(
         request,
@@ -226,3 +231,24 @@ def intake_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         can_change_intake=user.has_perm("programs.change_intake"),
     )
     return render(request, "programs/staff/intake_dashboard.html", context)
+
+
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def funder_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One co-funder's statement: committed, scheduled, approved, paid, outstanding, cancelled
+    per funding source, intake and term (programs/selectors/statement.py). Amounts only."""
+    form = FunderStatementForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "This statement cannot be made")
+    data = form.cleaned_data
+    context = {
+        "title": f"Statement for {data['partner']}",
+        "form": form,
+        "partner": data["partner"],
+        "lines": statement.funder_statement(partner=data["partner"], intake=data["intake"]),
+    }
+    return render(
+        request, "programs/staff/funder_statement.html", _admin_context(request, **context)
+    )

@@ -20,7 +20,7 @@ def intake_post(intake, *, capacity=None, fundings=(), enrollments=(), **extra):
     """The intake change form as the admin renders it, with both inlines."""
     data = {
         "program": intake.program_id,
-        "name": intake.name,
+        "name_en": intake.name,
         "capacity": capacity if capacity is not None else intake.capacity,
         "start_date": intake.start_date.isoformat(),
         "end_date": "",

@@ -131,7 +131,7 @@ def test_promotion_refused_while_a_record_is_in_progress_says_how_many(
         {"action": "promote_to_next_term", "_selected_action": [terms[0].pk]},
         follow=True,
     ).content.decode()
-    assert "1 record(s) of Year 1, semester 1 are still in progress" in page
+    assert "1 record of Year 1, semester 1 is still in progress" in page
     assert not TermRecord.objects.filter(term=terms[1]).exists()
 
 
@@ -144,7 +144,7 @@ def test_opening_the_first_term_from_the_term_list(client, manager, september_in
         {"action": "start_term", "_selected_action": [terms[0].pk]},
         follow=True,
     ).content.decode()
-    assert "3 record(s) opened for enrolled students." in page
+    assert "3 records opened for enrolled students." in page
 
 
 def test_a_viewer_cannot_promote(client, viewer, september_intake, fill):

@@ -110,7 +110,7 @@ def test_history_shows_who_changed_what_and_why(staff_client, staff, september_i
     assert page.status_code == HTTPStatus.OK
     assert "Scored highest at interview" in html
     assert staff.username in html
-    assert "applied" in html and "offered" in html
+    assert "Applied" in html and "Offered" in html  # labels, not codes
 
 
 def test_intake_capacity_cannot_drop_below_seats_taken(staff_client, september_intake, fill):
@@ -149,7 +149,7 @@ def test_inline_cannot_add_more_funded_places_than_seats(staff_client, september
 def test_funding_source_page_refuses_shares_that_do_not_add_up(staff_client):
     hec, alibaba = PartnerFactory(name="HEC"), PartnerFactory(name="Alibaba")
     data = {
-        "name": "HEC–Alibaba Joint Scholarship",
+        "name_en": "HEC–Alibaba Joint Scholarship",
         "kind": "scholarship",
         "description": "",
         "cost_per_place": "",
@@ -181,7 +181,7 @@ def test_staff_build_the_customers_intake_in_the_admin_alone(staff_client):
     response = staff_client.post(
         reverse("admin:programs_program_add"),
         {
-            "name": "International Business and Cross-Border E-commerce",
+            "name_en": "International Business and Cross-Border E-commerce",
             "slug": "ibce",
             "kind": "degree",
             "summary": "",
@@ -189,6 +189,7 @@ def test_staff_build_the_customers_intake_in_the_admin_alone(staff_client):
             "duration_months": 48,
             "delivered_by": school.pk,
             "is_published": "on",
+            "position": 1,  # the form shows 100; the flagship is put first
             "intakes-TOTAL_FORMS": 0,
             "intakes-INITIAL_FORMS": 0,
         },
@@ -197,7 +198,7 @@ def test_staff_build_the_customers_intake_in_the_admin_alone(staff_client):
     response = staff_client.post(
         reverse("admin:programs_fundingsource_add"),
         {
-            "name": "HEC–Alibaba Joint Scholarship",
+            "name_en": "HEC–Alibaba Joint Scholarship",
             "kind": "scholarship",
             "shares-TOTAL_FORMS": 2,
             "shares-INITIAL_FORMS": 0,
@@ -212,7 +213,7 @@ def test_staff_build_the_customers_intake_in_the_admin_alone(staff_client):
         reverse("admin:programs_intake_add"),
         {
             "program": program.pk,
-            "name": "September 2027",
+            "name_en": "September 2027",
             "capacity": 22,
             "start_date": "2027-09-06",
             "fundings-TOTAL_FORMS": 1,

@@ -168,7 +168,7 @@ def test_erasure_action_needs_a_reason_and_keeps_the_counts(staff_client, septem
     assert enrollment.student.first_name == "Aline"
 
     response = staff_client.post(url, {**selected, "reason": "Request DP-2026-14"}, follow=True)
-    assert "The personal data of 1 student(s) was erased." in response.content.decode()
+    assert "The personal data of 1 student was erased." in response.content.decode()
     student = enrollment.student
     student.refresh_from_db()
     assert "Aline" not in str(student) and student.phone == ""

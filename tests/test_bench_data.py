@@ -37,8 +37,8 @@ def _assert_the_five_rules_hold() -> None:
     for intake in Intake.objects.annotate(taken=Count("enrollments", filter=seat)):
         assert intake.taken <= intake.capacity, intake
     # Rule 3: the funded places of an intake add up to no more than its capacity.
-    for intake in Intake.objects.values("pk", "capacity").annotate(places=Sum("fundings__places")):
-        assert (intake["places"] or 0) <= intake["capacity"], intake
+    for row in Intake.objects.values("pk", "capacity").annotate(places=Sum("fundings__places")):
+        assert (row["places"] or 0) <= row["capacity"], row
     # Rule 2: a source funds no more seat-holders in an intake than its places there.
     places = {(f.intake_id, f.funding_source_id): f.places for f in IntakeFunding.objects.all()}
     funded = (

@@ -105,7 +105,7 @@ def test_an_expired_offer_is_freed_and_reoffered_once_funder_aware(
     with django_capture_on_commit_callbacks(execute=True):
         out = StringIO()
         call_command("expire_offers", stdout=out)
-    assert "1 offer(s) expired; 1 freed place(s) offered" in out.getvalue()
+    assert "1 offer expired; 1 freed place offered" in out.getvalue()
     expired.refresh_from_db()
     wants_none.refresh_from_db()
     assert (expired.status, expired.exit_reason) == (Status.WITHDRAWN, "offer_expired")

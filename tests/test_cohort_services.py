@@ -44,7 +44,7 @@ def test_promotion_is_refused_while_one_record_is_in_progress(september_intake, 
     record(second, terms[0], result=Result.IN_PROGRESS)
     with pytest.raises(ValidationError) as refused:
         services.cohort_promote(from_term=terms[0], to_term=terms[1])
-    assert "1 record(s) of Year 1, semester 1 are still in progress" in refused.value.messages[0]
+    assert "1 record of Year 1, semester 1 is still in progress" in refused.value.messages[0]
     assert not TermRecord.objects.filter(term=terms[1]).exists()
 
 

@@ -178,7 +178,9 @@ def test_intake_add_form_survives_hostile_input(staff_client, world, data):
     management = _management_forms(staff_client, url)
     post = {
         "program": data.draw(_autocomplete_key(world["program"])),
-        "name": data.draw(st.one_of(st.text(min_size=1, max_size=20), hostile_text)),
+        "name_en": data.draw(st.one_of(st.text(min_size=1, max_size=20), hostile_text)),
+        "name_fr": data.draw(st.one_of(st.just(""), hostile_text)),
+        "name_rw": data.draw(st.one_of(st.just(""), hostile_text)),
         "capacity": data.draw(numbers),
         "start_date": data.draw(st.one_of(st.just("2027-09-01"), dates)),
         "end_date": data.draw(st.one_of(st.just(""), dates)),
@@ -211,7 +213,9 @@ def test_funding_source_add_form_survives_hostile_input(staff_client, world, dat
     url = reverse("admin:programs_fundingsource_add")
     management = _management_forms(staff_client, url)
     post = {
-        "name": data.draw(st.one_of(st.text(min_size=1, max_size=30), hostile_text)),
+        "name_en": data.draw(st.one_of(st.text(min_size=1, max_size=30), hostile_text)),
+        "name_fr": data.draw(st.one_of(st.just(""), hostile_text)),
+        "name_rw": data.draw(st.one_of(st.just(""), hostile_text)),
         "kind": data.draw(st.one_of(st.sampled_from(FundingSource.Kind.values), hostile_text)),
         "description": data.draw(hostile_text),
         "cost_per_place": data.draw(
@@ -254,7 +258,7 @@ def test_intake_form_refuses_a_capacity_that_is_no_number(staff_client, world, c
     post = {
         **_management_forms(staff_client, url),
         "program": world["program"].pk,
-        "name": "September 2027",
+        "name_en": "September 2027",
         "capacity": capacity,
         "start_date": "2027-09-01",
     }

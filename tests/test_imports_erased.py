@@ -39,7 +39,7 @@ def test_a_pending_import_of_a_student_erased_since_is_refused_at_confirmation(
     client.force_login(manager)
     content = _csv(("Aline", "Uwase", "aline@example.rw"), ("Eric", "Manzi", "eric@example.rw"))
     dry_run = client.post(url, {"file": SimpleUploadedFile("list.csv", content, "text/csv")})
-    assert "0 row(s) refused" in dry_run.content.decode()
+    assert "0 rows refused" in dry_run.content.decode()
     student_erase(student=aline, by=staff, reason="Request DP-2027-014")
 
     response = client.post(url, {"confirm": "1", "token": dry_run.context["token"]})

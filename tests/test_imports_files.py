@@ -142,7 +142,7 @@ def test_staff_check_a_file_then_confirm_it(client, manager, september_intake):
     )
 
     assert dry_run.status_code == HTTPStatus.OK
-    assert "Dry run of applicants.csv: 2 new student(s)" in dry_run.content.decode()
+    assert "Dry run of applicants.csv: 2 new students" in dry_run.content.decode()
     assert not Student.objects.exists()
 
     confirmed = client.post(url, {"confirm": "1", "token": dry_run.context["token"]})
@@ -168,7 +168,7 @@ def test_the_admin_shows_the_reasons_and_offers_no_confirmation(client, manager,
     response = _upload(client, url, (FIXTURES / "applicants-30-rows-3-bad.csv").read_bytes())
 
     page = response.content.decode()
-    assert "27 new student(s), 0 existing student(s), 3 row(s) refused" in page
+    assert "27 new students, 0 existing students, 3 rows refused" in page
     assert "Row 13 (applicant12@example.rw): Country: “Wakanda” is not a country" in page
     assert "“not-an-email” is not a valid email address." in page
     assert "“Wakanda” is not a country we know." in page
@@ -241,7 +241,7 @@ def test_the_command_imports_with_a_progress_bar_and_a_summary(tmp_path, septemb
     call_command("import_applicants", path, intake=september_intake.pk, stdout=out, stderr=err)
 
     assert "Created: 2. Updated (existing students): 0. Refused: 0." in out.getvalue()
-    assert "Imported 2 applicant(s)" in out.getvalue()
+    assert "Imported 2 applicants" in out.getvalue()
     assert "2/2" in err.getvalue()  # tqdm's bar
     assert september_intake.enrollments.count() == 2
 

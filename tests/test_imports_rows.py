@@ -49,7 +49,7 @@ def test_the_dry_run_shows_each_row_and_writes_nothing(september_intake):
         "national id, date of birth.",
     ]
     assert report.summary() == (
-        "Dry run of applicants.csv: 1 new student(s), 1 existing student(s), 0 row(s) refused. "
+        "Dry run of applicants.csv: 1 new student, 1 existing student, 0 rows refused. "
         "Nothing was written."
     )
     assert not report.written
@@ -205,8 +205,8 @@ def test_the_import_writes_through_the_services_with_who_and_why(september_intak
 
     assert report.written
     assert report.summary() == (
-        f"Imported 2 applicant(s) into {september_intake} from rdb-list.csv: "
-        "1 new student(s), 1 existing student(s), 0 row(s) refused."
+        f"Imported 2 applicants into {september_intake} from rdb-list.csv: "
+        "1 new student, 1 existing student, 0 rows refused."
     )
     aimee = Student.objects.get(email="aimee@example.rw")
     assert (aimee.first_name, aimee.phone, aimee.national_id, aimee.country.code) == (

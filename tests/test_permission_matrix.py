@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from programs import outbox
-from programs.models import Enrollment, ExportLog, Term, TermRecord
+from programs.models import Disbursement, Enrollment, ExportLog, Term, TermRecord
 
 from .factories import (
     EnrollmentFactory,
@@ -25,7 +25,7 @@ from .factories import (
     UserFactory,
 )
 
-ROLES = ["anonymous", "student", "other_student", "viewer", "manager", "superuser"]
+ROLES = ["anonymous", "student", "other_student", "viewer", "finance", "manager", "superuser"]
 OK, FOUND, FORBIDDEN, NOT_FOUND = (
     HTTPStatus.OK,
     HTTPStatus.FOUND,
@@ -33,23 +33,34 @@ OK, FOUND, FORBIDDEN, NOT_FOUND = (
     HTTPStatus.NOT_FOUND,
 )
 LOGIN = "login"  # a redirect to a sign-in page
-# Per role: anonymous, student, other student, viewer, manager, superuser.
-PUBLIC = (OK, OK, OK, OK, OK, OK)
-OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK)
-EXPORTERS = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK)
-STAFF_VIEW = (LOGIN, LOGIN, LOGIN, OK, OK, OK)
-STAFF_PAGE = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
-STAFF_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK)
-STAFF_CHANGE_POST = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FOUND, FOUND)
-SUPERUSER_VIEW = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK)
-NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# Per role: anonymous, student, other student, viewer, finance, manager, superuser.
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
+APPLICANT_ONLY = (
+    FOUND,
+    FOUND,
+    FOUND,
+    FOUND,
+    FOUND,
+    FOUND,
+    FOUND,
+)  # to the form, unless one just applied
+OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
+EXPORTERS = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
+STAFF_VIEW = (LOGIN, LOGIN, LOGIN, OK, OK, OK, OK)
+STAFF_PAGE = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK)
+STAFF_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
+STAFF_CHANGE_POST = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FOUND, FOUND)
+SUPERUSER_VIEW = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
+NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # The outbox holds applicants' names and decisions: managers, not viewers (admin/outbox.py).
-MANAGERS_ONLY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK)
+# Finance schedules, approves and pays; viewers read; nobody deletes a disbursement.
+MONEY_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK, OK)
+MANAGERS_ONLY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
 
 # Enrollments change status and students are erased: nobody deletes them, superusers included.
 # Terms and their records are what funders audit term by term: they change, never go.
-NEVER_DELETED = {"enrollment", "student", "term", "termrecord"}
+NEVER_DELETED = {"enrollment", "student", "term", "termrecord", "disbursement"}
 
 ADMIN_MODELS = [
     "partner",
@@ -62,6 +73,7 @@ ADMIN_MODELS = [
     "enrollment",
     "term",
     "termrecord",
+    "disbursement",
 ]
 # URL names that are not pages of their own, or belong to Django and third parties and are
 # covered by their own tests: they are left out of the walk on purpose.
@@ -92,6 +104,8 @@ def world(db):
 
     viewer = person("viewer", is_staff=True)
     viewer.groups.add(Group.objects.get(name="Viewers"))
+    finance = person("finance", is_staff=True)
+    finance.groups.add(Group.objects.get(name="Finance"))
     manager = person("manager", is_staff=True)
     manager.groups.add(Group.objects.get(name="Programme managers"))
     users = {
@@ -99,6 +113,7 @@ def world(db):
         "student": person("student"),
         "other_student": person("other"),
         "viewer": viewer,
+        "finance": finance,
         "manager": manager,
         "superuser": person("root", is_staff=True, is_superuser=True),
     }
@@ -122,6 +137,14 @@ def world(db):
         end_date=intake.start_date + datetime.timedelta(days=150),
     )
     term_record = TermRecord.objects.create(enrollment=own, term=term, year_of_study=1)
+    disbursement = Disbursement.objects.create(
+        enrollment=own,
+        term=term,
+        partner=share.partner,
+        amount=100,
+        currency="RWF",
+        due_on=term.start_date,
+    )
     log = ExportLog.objects.create(user=users["superuser"], username="root")
     email = outbox.queue(to=[own.student.email], subject="Your application", body="Hello.")
     return {
@@ -137,6 +160,7 @@ def world(db):
             "enrollment": own,
             "term": term,
             "termrecord": term_record,
+            "disbursement": disbursement,
             "exportlog": log,
             "email": email,
         },
@@ -149,6 +173,7 @@ def _rows(world):
     """(label, method, url, expected answers per role)."""
     objects = world["objects"]
     intake = objects["intake"]
+    share = objects["fundingshare"]
     rows = [
         ("programs:program-list", "get", reverse("programs:program-list"), PUBLIC),
         (
@@ -167,7 +192,7 @@ def _rows(world):
             "programs:application-received",
             "get",
             reverse("programs:application-received", args=[intake.pk]),
-            PUBLIC,
+            APPLICANT_ONLY,
         ),
         ("programs:my-applications", "get", reverse("programs:my-applications"), SIGNED_IN),
         (
@@ -196,6 +221,12 @@ def _rows(world):
             EXPORTERS,
         ),
         ("programs:funder-report-csv", "get", reverse("programs:funder-report-csv"), EXPORTERS),
+        (
+            "programs:funder-statement",
+            "get",
+            reverse("programs:funder-statement") + f"?partner={share.partner_id}",
+            EXPORTERS,
+        ),
         (
             "programs:intake-dashboard",
             "get",
@@ -251,7 +282,12 @@ def _rows(world):
             (f"admin:programs_{model}_changelist", "get", _admin(model, "changelist"), STAFF_VIEW),
             (f"admin:programs_{model}_change", "get", _admin(model, "change", pk), STAFF_VIEW),
             (f"admin:programs_{model}_history", "get", _admin(model, "history", pk), STAFF_VIEW),
-            (f"admin:programs_{model}_add", "get", _admin(model, "add"), STAFF_CHANGE),
+            (
+                f"admin:programs_{model}_add",
+                "get",
+                _admin(model, "add"),
+                MONEY_CHANGE if model == "disbursement" else STAFF_CHANGE,
+            ),
             (
                 f"admin:programs_{model}_delete",
                 "get",

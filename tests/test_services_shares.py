@@ -59,7 +59,7 @@ def test_thirds_a_hundredth_off_100_are_refused(shares, total):
 
 def _source_post(partners, shares) -> dict:
     data = {
-        "name": "HEC–Alibaba–UNCTAD Scholarship",
+        "name_en": "HEC–Alibaba–UNCTAD Scholarship",
         "kind": "scholarship",
         "description": "",
         "cost_per_place": "",

@@ -64,6 +64,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: it patches the admin's forms.
+    "modeltranslation",
     "tracker.apps.TrackerAdminConfig",  # django.contrib.admin with the staff home
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Installed so that its French (and other) country names load; the fields need no app.
+    "django_countries",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -177,6 +181,17 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # and give it date formats (tracker/formats/rw/). Its messages live in locale/rw/.
 LANG_INFO["rw"] = {"bidi": False, "code": "rw", "name": "Kinyarwanda", "name_local": "Ikinyarwanda"}
 FORMAT_MODULE_PATH = ["tracker.formats"]
+
+# Content typed by staff (programme names, summaries, descriptions; intake and funding source
+# names) in every language of the site, in columns of the same row (django-modeltranslation;
+# docs/languages.md). A translation left blank shows the English text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "rw")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Programme(name="…") in code (the demo, scripts, tests) fills the English column too.
+MODELTRANSLATION_AUTO_POPULATE = "required"
+# The programme's address is made from its English name, whatever the admin's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 TIME_ZONE = "Africa/Kigali"
 USE_I18N = True
 USE_TZ = True

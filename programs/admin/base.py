@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .forms import SafeAutocompleteSelect, SafeModelChoiceField, SafeModelMultipleChoiceField
 
@@ -40,9 +41,27 @@ class NeverDeletedMixin:
         return False
 
 
+class LabelledHistory(HistoricalRecordContextHelper):
+    """A change of a field with choices reads as its labels ("Offered → Enrolled"), not its
+    stored codes."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if getattr(field, "choices", None) and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History pages to read. Reverting to an old version is refused: it would skip the
     checks that a change through the forms and the services makes."""
+
+    object_history_list_template = "admin/history_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LabelledHistory(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         _key_or_404(self.model._meta.pk, unquote(object_id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Term, TermRecord
@@ -34,7 +35,14 @@ class TermAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
         for term in queryset.select_related("intake"):
             made = services.term_start(term=term, by=request.user)
             self.message_user(
-                request, f"{term}: {made} record(s) opened for enrolled students.", messages.SUCCESS
+                request,
+                ngettext(
+                    "%(term)s: %(count)d record opened for enrolled students.",
+                    "%(term)s: %(count)d records opened for enrolled students.",
+                    made,
+                )
+                % {"term": term, "count": made},
+                messages.SUCCESS,
             )
 
     @admin.action(description="Promote to the next term", permissions=["change"])

@@ -205,7 +205,7 @@ class EnrollmentAdmin(
 
     @admin.display(description="since", ordering="status_changed_at")
     def since(self, obj: Enrollment) -> str:
-        return date_format(timezone.localtime(obj.status_changed_at), "j M Y")
+        return date_format(timezone.localtime(obj.status_changed_at))
 
     @admin.display(description="funding", ordering="funding_source__name")
     def funding(self, obj: Enrollment) -> str:

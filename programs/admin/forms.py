@@ -116,7 +116,19 @@ def _kept_forms(formset: BaseInlineFormSet):
         yield form
 
 
-class IntakeFundingFormSet(BaseInlineFormSet):
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A table's inputs named for screen readers: the admin's tabular inline shows the labels
+    only as column headings, so each input gets its field's label as aria-label (axe-core's
+    label-title-only rule)."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the "+" wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class IntakeFundingFormSet(LabelledRowsFormSet):
     """The intake page's funded places, checked together as they would be after the save."""
 
     def clean(self) -> None:
@@ -214,7 +226,7 @@ class IntakeFundingAdminForm(forms.ModelForm):
             add_errors(self, error)
 
 
-class FundingShareInlineFormSet(BaseInlineFormSet):
+class FundingShareInlineFormSet(LabelledRowsFormSet):
     def clean(self) -> None:
         super().clean()
         if any(self.errors):

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Sum, URLField
 from django.db.models.functions import Coalesce
+from modeltranslation.admin import TranslationAdmin
 
 from .. import services
 from ..models import FundingShare, FundingSource, IntakeFunding, Partner
@@ -48,7 +49,7 @@ class FundingShareInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(TranslationAdmin):
     list_display = ["name", "kind", "co_funders", "cost", "places_total"]
     list_filter = ["kind"]
     search_fields = ["name", "shares__partner__name", "shares__partner__short_name"]

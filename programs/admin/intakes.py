@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from .. import services
 from ..http import AuthenticatedHttpRequest
@@ -50,7 +51,7 @@ class IntakeFundingInline(admin.TabularInline):
     extra = 0
     fields = ["funding_source", "places", "places_taken"]
     readonly_fields = ["places_taken"]
-    verbose_name = "funded places"
+    verbose_name = "funded place"  # "Add another funded place"
     verbose_name_plural = "funded places"
 
     def get_queryset(self, request):
@@ -71,7 +72,9 @@ def _enrollments_shown(intake: Intake) -> list[Enrollment]:
 
 
 @admin.register(Intake)
-class IntakeAdmin(LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, HistoryAdmin):
+class IntakeAdmin(
+    LongListMixin, SafeAutocompleteMixin, IntakeImportMixin, TranslationAdmin, HistoryAdmin
+):
     form = IntakeAdminForm
     # The programme first: several intakes share a name ("2027 cohort").
     list_display = [

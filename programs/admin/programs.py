@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Intake, Program
 from .base import SafeAutocompleteMixin
@@ -35,10 +36,13 @@ class IntakeSummaryInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    ordering = ["name"]
+class ProgramAdmin(SafeAutocompleteMixin, TranslationAdmin):
+    """Name, summary and description in each language, side by side (programs/translation.py)."""
+
+    ordering = ["position", "name"]
     list_display = [
         "name",
+        "position",
         "kind",
         "delivered_by",
         "duration_months",

@@ -10,6 +10,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import ngettext
 
 from ..erasure import student_erase
 from ..models import Enrollment, Student
@@ -106,7 +107,7 @@ class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admi
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "email", "phone"]}),
         ("Identity", {"fields": ["national_id", "date_of_birth", "country"]}),
-        ("Account", {"fields": ["user"]}),
+        ("Account", {"fields": ["user", "language"]}),
     ]
 
     def get_queryset(self, request):
@@ -162,6 +163,11 @@ class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admi
         if erased:
             self.message_user(
                 request,
-                f"The personal data of {erased} student(s) was erased.",
+                ngettext(
+                    "The personal data of %(count)d student was erased.",
+                    "The personal data of %(count)d students was erased.",
+                    erased,
+                )
+                % {"count": erased},
                 messages.SUCCESS,
             )

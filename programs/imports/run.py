@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 from import_export.results import Result, RowResult
 
 from .. import emails
@@ -84,18 +85,26 @@ class ImportReport:
         return not self.dry_run and not self.refused
 
     def summary(self) -> str:
-        counts = (
-            f"{self.created} new student(s), {self.updated} existing student(s), "
-            f"{self.refused} row(s) refused"
+        counts = ", ".join(
+            (
+                ngettext("%(n)d new student", "%(n)d new students", self.created)
+                % {"n": self.created},
+                ngettext("%(n)d existing student", "%(n)d existing students", self.updated)
+                % {"n": self.updated},
+                ngettext("%(n)d row refused", "%(n)d rows refused", self.refused)
+                % {"n": self.refused},
+            )
         )
         if self.dry_run:
             return f"Dry run of {self.file_name}: {counts}. Nothing was written."
         if self.refused:
             return f"Nothing was imported from {self.file_name}: {counts}."
-        return (
-            f"Imported {self.created + self.updated} applicant(s) into {self.intake} from "
-            f"{self.file_name}: {counts}."
-        )
+        imported = self.created + self.updated
+        return ngettext(
+            "Imported %(n)d applicant into %(intake)s from %(file)s: %(counts)s.",
+            "Imported %(n)d applicants into %(intake)s from %(file)s: %(counts)s.",
+            imported,
+        ) % {"n": imported, "intake": self.intake, "file": self.file_name, "counts": counts}
 
 
 def _reasons(error: ValidationError) -> list[str]:

@@ -10,6 +10,7 @@ from .audit import ExportLog
 from .enrollments import Enrollment, EnrollmentQuerySet, EnrollmentStatus, ExitReason
 from .funding import FundingShare, FundingSource, FundingSourceKind, IntakeFunding
 from .intakes import SEAT_HOLDING, ApplicationStatus, Intake, IntakeQuerySet
+from .money import Disbursement, DisbursementQuerySet, DisbursementStatus
 from .programs import Partner, PartnerKind, Program, ProgramKind, ProgramQuerySet
 from .students import Student
 from .terms import Standing, Term, TermRecord, TermResult
@@ -17,6 +18,9 @@ from .terms import Standing, Term, TermRecord, TermResult
 __all__ = [
     "SEAT_HOLDING",
     "ApplicationStatus",
+    "Disbursement",
+    "DisbursementQuerySet",
+    "DisbursementStatus",
     "Enrollment",
     "EnrollmentQuerySet",
     "EnrollmentStatus",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import _choices_constraint
+from .base import TranslatedModel, _choices_constraint
 from .intakes import Intake
 from .programs import Partner
 
@@ -21,7 +21,7 @@ class FundingSourceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class FundingSource(models.Model):
+class FundingSource(TranslatedModel):  # type: ignore[django-manager-missing]
     Kind = FundingSourceKind
 
     name = models.CharField(max_length=200, unique=True)
@@ -33,7 +33,8 @@ class FundingSource(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="What one funded place costs, if known. Used for the funder report.",
+        help_text="What one funded place costs per year of study, if known. Scheduled "
+        "payments split it between the terms of each year and the co-funders by share.",
     )
     currency = models.CharField(
         max_length=3,

@@ -1,14 +1,16 @@
 """Intakes: one cohort of a programme, its seats and its application window."""
 
 import datetime
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from simple_history.manager import HistoryManager
 
+from .base import TranslatedModel
 from .programs import Program
 
 # Statuses that use up a seat of the intake (and, with a funding source, a funded place).
@@ -51,8 +53,10 @@ class ApplicationStatus(models.TextChoices):
     FULL = "full", _("Full")
 
 
-class Intake(models.Model):
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="intakes")
+class Intake(TranslatedModel):
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="intakes", verbose_name="programme"
+    )
     name = models.CharField(max_length=100, help_text="For example: September 2027.")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -73,8 +77,10 @@ class Intake(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = IntakeQuerySet.as_manager()
-    history = HistoricalRecords()
+    objects = IntakeQuerySet.as_manager()  # type: ignore[django-manager-missing]
+    # Registered in programs/translation.py (django-simple-history's register()), once the name
+    # has its column per language, so that the history keeps every language's name.
+    history: ClassVar[HistoryManager]
 
     class Meta:
         ordering = ["-start_date", "program__name", "name"]

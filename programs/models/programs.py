@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import _choices_constraint
+from .base import TranslatedModel, _choices_constraint
 
 
 class PartnerKind(models.TextChoices):
@@ -16,7 +16,9 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Partner(models.Model):
+# django-modeltranslation swaps these models' managers for classes made at run time, which
+# mypy's Django plugin cannot resolve (programs/translation.py): hence the ignores below.
+class Partner(models.Model):  # type: ignore[django-manager-missing]
     Kind = PartnerKind
 
     name = models.CharField(max_length=200, unique=True, help_text="Full official name.")
@@ -50,7 +52,7 @@ class ProgramKind(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop")
 
 
-class Program(models.Model):
+class Program(TranslatedModel):  # type: ignore[django-manager-missing]
     Kind = ProgramKind
 
     name = models.CharField(max_length=200)
@@ -80,13 +82,19 @@ class Program(models.Model):
     is_published = models.BooleanField(
         default=True, help_text="Untick to hide the programme and its intakes from public pages."
     )
+    position = models.PositiveSmallIntegerField(
+        default=100,
+        help_text="Programmes are listed by this number, lowest first (the flagship at 1), "
+        "then by name.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProgramQuerySet.as_manager()
+    objects = ProgramQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
-        ordering = ["name"]
+        verbose_name = "programme"
+        ordering = ["position", "name"]
         constraints = [_choices_constraint("kind", ProgramKind, "kind_valid")]
 
     def __str__(self) -> str:

@@ -22,6 +22,14 @@ class Student(models.Model):
     national_id = models.CharField(max_length=50, blank=True, verbose_name="national ID")
     date_of_birth = models.DateField(null=True, blank=True)
     country = CountryField(blank=True)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language of the emails to this student: the site's language when they "
+        "applied online. Left empty (records from an import), decisions are emailed in every "
+        "language of the site.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.models import HistoricalRecords
 
 from .base import _choices_constraint
@@ -72,7 +72,11 @@ class Term(models.Model):
         length = intake.program.length_years
         if self.year is not None and length is not None and self.year > length:
             errors.setdefault("year", []).append(
-                _("This programme lasts %(length)d year(s): the year is 1 to %(length)d.")
+                ngettext(
+                    "This programme lasts %(length)d year: the year is 1 to %(length)d.",
+                    "This programme lasts %(length)d years: the year is 1 to %(length)d.",
+                    length,
+                )
                 % {"length": length}
             )
         others = Term.objects.filter(intake_id=self.intake_id).exclude(pk=self.pk)
@@ -172,7 +176,11 @@ class TermRecord(models.Model):
         length = self.enrollment.intake.program.length_years
         if self.year_of_study is not None and length is not None and self.year_of_study > length:
             errors.setdefault("year_of_study", []).append(
-                _("This programme lasts %(length)d year(s): the year of study is 1 to %(length)d.")
+                ngettext(
+                    "This programme lasts %(length)d year: the year of study is 1 to %(length)d.",
+                    "This programme lasts %(length)d years: the year of study is 1 to %(length)d.",
+                    length,
+                )
                 % {"length": length}
             )
         if errors:

@@ -45,6 +45,13 @@ from .intakes import (
     intake_save,
 )
 from .lifecycle import withdrawal_message
+from .money import (
+    disbursement_approve,
+    disbursement_mark_paid,
+    disbursements_cancel_after,
+    disbursements_schedule,
+    split_cents,
+)
 from .offers import ExpiryResult, offer_respond, offers_expire
 from .students import (
     student_find_by_email,
@@ -63,6 +70,10 @@ __all__ = [
     "FreedPlace",
     "PromotionResult",
     "cohort_promote",
+    "disbursement_approve",
+    "disbursement_mark_paid",
+    "disbursements_cancel_after",
+    "disbursements_schedule",
     "enrollment_bulk_set_status",
     "enrollment_check",
     "enrollment_complete",
@@ -90,6 +101,7 @@ __all__ = [
     "offers_expire",
     "seats_message",
     "shares_validate",
+    "split_cents",
     "student_find_by_email",
     "student_get_or_create",
     "term_start",

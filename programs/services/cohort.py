@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Enrollment, ExitReason, Term, TermRecord
 from . import base
 from .base import Status
 from .enrollments import enrollment_update
 from .lifecycle import completion_errors
+from .money import disbursements_cancel_after
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -82,9 +84,12 @@ def cohort_promote(*, from_term: Term, to_term: Term, by: User | None = None) ->
         in_progress = sum(record.result == Result.IN_PROGRESS for record in records)
         if in_progress:
             raise ValidationError(
-                _(
-                    "%(count)d record(s) of %(term)s are still in progress: record each "
-                    "student's result before promoting."
+                ngettext(
+                    "%(count)d record of %(term)s is still in progress: record each "
+                    "student's result before promoting.",
+                    "%(count)d records of %(term)s are still in progress: record each "
+                    "student's result before promoting.",
+                    in_progress,
                 )
                 % {"count": in_progress, "term": from_term.name}
             )
@@ -136,7 +141,8 @@ def enrollment_exit(
     note: str = "",
 ) -> Enrollment:
     """The student leaves: withdrawn with the reason and date; their record of the term
-    containing `on` (or the last one in progress) becomes withdrawn."""
+    containing `on` (or the last one in progress) becomes withdrawn; every payment still to
+    be made for them and due after `on` is cancelled, in the same transaction."""
     errors: dict[str, list[str]] = {}
     if reason not in ExitReason.values:
         errors["exit_reason"] = [_("Choose one of the exit reasons.")]
@@ -149,14 +155,18 @@ def enrollment_exit(
         ]
     if errors:
         raise ValidationError(errors)
-    return enrollment_update(
-        enrollment=enrollment,
-        status=Status.WITHDRAWN,
-        exit_reason=reason,
-        exit_date=on,
-        by=by,
-        reason=note or _("Left: %(reason)s") % {"reason": ExitReason(reason).label},
-    )
+    assert on is not None
+    with transaction.atomic():
+        left = enrollment_update(
+            enrollment=enrollment,
+            status=Status.WITHDRAWN,
+            exit_reason=reason,
+            exit_date=on,
+            by=by,
+            reason=note or _("Left: %(reason)s") % {"reason": ExitReason(reason).label},
+        )
+        disbursements_cancel_after(enrollment=left, on=on, by=by)
+    return left
 
 
 def enrollment_complete(

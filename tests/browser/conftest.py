@@ -160,6 +160,7 @@ def staff_roles(transactional_db):
     for name, function in [
         ("0003_staff_groups", "create_groups"),
         ("0007_managers_see_and_requeue_emails", "grant"),
+        ("0012_money_disbursements", "grant"),
     ]:
         module = importlib.import_module(f"programs.migrations.{name}")
         getattr(module, function)(state.apps, None)

@@ -8,6 +8,7 @@ from programs.views import claim_token
 
 from ..factories import EnrollmentFactory, StudentFactory, UserFactory
 from .conftest import PHONE
+from .test_journeys import fill_application
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,6 @@ def test_public_pages_pass_axe(new_page, catalogue):
         closed.program.get_absolute_url(),
         reverse("programs:intake-apply", args=[september.pk]),
         reverse("programs:intake-apply", args=[closed.pk]),
-        reverse("programs:application-received", args=[september.pk]),
         reverse("login"),
         reverse("password_reset"),
         reverse("password_reset_done"),
@@ -52,6 +52,12 @@ def test_public_pages_pass_axe(new_page, catalogue):
     page = new_page()
     for url in urls:
         check(page, url)
+    # The thanks page is shown only to the person who has just applied.
+    page.goto(reverse("programs:intake-apply", args=[september.pk]))
+    fill_application(page, email="axe@example.rw")
+    page.get_by_role("button", name="Send my application").click()
+    page.get_by_text("Thank you: we have your application").wait_for()
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("language", ["fr", "rw"])
@@ -87,3 +93,19 @@ def test_the_students_pages_pass_axe(new_page, catalogue):
     page = new_page(user=student.user)
     check(page, reverse("programs:my-applications"))
     check(page, reverse("programs:my-application", args=[enrollment.pk]))
+
+
+def test_the_focus_moves_to_what_went_wrong_after_a_refused_submit(page, catalogue):
+    page.goto(reverse("programs:intake-apply", args=[catalogue["september"].pk]))
+    page.get_by_role("button", name="Send my application").click()
+    page.get_by_text("Please enter your first name.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    message = page.get_by_text("Please enter a correct username and password.")
+    message.wait_for()
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Please enter a correct username and password." in focused

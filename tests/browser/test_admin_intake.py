@@ -56,7 +56,7 @@ def test_staff_offer_the_freed_place_to_the_next_on_the_waitlist(
 def test_staff_save_the_intake_while_the_waitlist_box_shows(new_page, intake_with_a_freed_place):
     intake, _scholarship, _waiting = intake_with_a_freed_place
     page = _open(new_page, intake)
-    page.get_by_label("Name:").fill("September 2027 (Kigali)")
+    page.get_by_label("Name [en]:").fill("September 2027 (Kigali)")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("was changed successfully").wait_for()
     intake.refresh_from_db()

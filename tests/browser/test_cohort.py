@@ -67,7 +67,7 @@ def test_staff_promote_a_term_and_read_the_retention(new_page, catalogue):
     page.locator(f"input[name=_selected_action][value='{terms[0].pk}']").check()
     page.get_by_label("Action:").select_option(label="Open a record for every enrolled student")
     page.get_by_role("button", name="Go").click()
-    page.get_by_text("4 record(s) opened for enrolled students.").wait_for()
+    page.get_by_text("4 records opened for enrolled students.").wait_for()
 
     TermRecord.objects.filter(term=terms[0]).update(result=TermRecord.Result.PASSED)
     page.locator(f"input[name=_selected_action][value='{terms[0].pk}']").check()

@@ -29,7 +29,7 @@ def _open_autocomplete(page) -> None:
 
 def _add_a_funded_places_row(page) -> None:
     _open_calendar_and_autocomplete(page)
-    page.get_by_text("Add another Funded places").click()
+    page.get_by_text("Add another Funded place").click()
     page.locator("#id_fundings-1-places").wait_for()
 
 
@@ -51,7 +51,7 @@ def test_admin_pages_and_widgets_run_under_the_policy(new_page, catalogue, fast_
         (f"/admin/programs/enrollment/{enrollment.pk}/history/", None),
         ("/admin/programs/enrollment/?status__exact=enrolled", None),
         ("/admin/programs/student/add/", _open_calendar_and_autocomplete),
-        ("/admin/programs/program/add/", lambda page: page.fill("#id_name", "New degree")),
+        ("/admin/programs/program/add/", lambda page: page.fill("#id_name_en", "New degree")),
         ("/admin/programs/fundingsource/add/", None),
     ]
     for path, open_widgets in pages:

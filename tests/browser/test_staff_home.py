@@ -48,3 +48,24 @@ def test_the_home_fits_a_phone(new_page, manager_user):
     page.get_by_role("link", name="Funder report (all sources)").click()
     page.get_by_role("heading", name="Funder report").wait_for()
     assert page.problems == []
+
+
+def test_the_staff_pages_a_manager_works_on_pass_axe(new_page, manager_user, catalogue):
+    """The intake page, an enrollment, the intake's dashboard, the funder report, a history."""
+    from django.urls import reverse
+
+    intake = catalogue["september"]
+    enrollment = intake.enrollments.first()
+    page = new_page(user=manager_user)
+    for url in (
+        reverse("admin:programs_intake_change", args=[intake.pk]),
+        reverse("admin:programs_enrollment_change", args=[enrollment.pk]),
+        reverse("admin:programs_enrollment_history", args=[enrollment.pk]),
+        reverse("programs:intake-dashboard", args=[intake.pk]),
+        reverse("programs:funder-report"),
+    ):
+        response = page.goto(url)
+        assert response is not None and response.ok, url
+        assert page.problems == [], url
+        assert serious_violations(page) == [], url
+        page.problems.clear()  # axe-core's own inline styles are refused by the CSP

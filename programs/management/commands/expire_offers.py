@@ -6,6 +6,7 @@ worker (docs/deploy.md)."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from ... import services
 
@@ -16,6 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         result = services.offers_expire()
         self.stdout.write(
-            f"{len(result.expired)} offer(s) expired; "
-            f"{len(result.offered)} freed place(s) offered to the waitlist."
+            ngettext("%(count)d offer expired; ", "%(count)d offers expired; ", len(result.expired))
+            % {"count": len(result.expired)}
+            + ngettext(
+                "%(count)d freed place offered to the waitlist.",
+                "%(count)d freed places offered to the waitlist.",
+                len(result.offered),
+            )
+            % {"count": len(result.offered)}
         )

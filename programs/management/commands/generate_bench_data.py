@@ -19,10 +19,11 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -127,7 +128,7 @@ def insert_rows(model: type[Model], names: list[str], rows: list[tuple]) -> None
     (about 40 of the 60 seconds of a build at N=100,000). Columns not named get their field's
     default, so that a field added to the model later does not break the build.
     """
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [cast(Field, model._meta.get_field(name)) for name in names]
     named = {field.column for field in fields}
     rest = [
         field
@@ -329,6 +330,7 @@ class Command(BaseCommand):
         self.intakes = Intake.objects.bulk_create(intakes)
 
     def stage(self, intake: Intake) -> str:
+        assert intake.end_date is not None  # every bench intake has one
         if intake.start_date > self.today:
             return "upcoming"
         return "running" if intake.end_date >= self.today else "finished"
@@ -409,7 +411,9 @@ class Command(BaseCommand):
                 self.stage(intake),
                 [source for (pk, source) in self.places if pk == intake.pk],
                 datetime.datetime.combine(
-                    intake.applications_open_on, datetime.time(9), tzinfo=datetime.UTC
+                    intake.applications_open_on or intake.start_date,
+                    datetime.time(9),
+                    tzinfo=datetime.UTC,
                 ),
             )
             for intake in self.intakes

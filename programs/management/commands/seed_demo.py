@@ -130,6 +130,10 @@ class Command(BaseCommand):
                 "and Alibaba. The split of cost between the two co-funders is not public.",
             },
         )
+        # name_fr is added by django-modeltranslation at run time, unseen by mypy.
+        if not getattr(scholarship, "name_fr", ""):
+            setattr(scholarship, "name_fr", "Bourse conjointe HEC–Alibaba")  # noqa: B010
+            scholarship.save()
         if not scholarship.shares.exists():
             # The split is not public: both co-funders are recorded without a share.
             services.funding_source_set_shares(
@@ -153,9 +157,17 @@ class Command(BaseCommand):
         degree = self.program(
             "international-business-cross-border-ecommerce",
             name="Undergraduate Program in International Business and Cross-Border E-commerce",
+            position=1,  # the flagship, listed first
             kind=Program.Kind.DEGREE,
             summary="A four-year undergraduate degree that bridges Rwanda's skills shortage "
             "in international business and cross-border e-commerce.",
+            name_fr="Licence en commerce international et e-commerce transfrontalier",
+            summary_fr="Une licence de quatre ans qui répond au manque de compétences du "
+            "Rwanda en commerce international et en e-commerce transfrontalier.",
+            description_fr="Dirigée par l'Alibaba Business School avec le Rwanda Development "
+            "Board. La prochaine promotion commence en septembre avec 22 étudiants ; 20 des 22 "
+            "places sont financées conjointement par le Conseil de l'enseignement supérieur du "
+            "Rwanda et Alibaba.",
             description="Run by Alibaba Business School with the Rwanda Development Board. "
             "The next intake begins in September with 22 students; 20 of the 22 places are "
             "jointly funded by the Higher Education Council of Rwanda and Alibaba.",
@@ -169,6 +181,8 @@ class Command(BaseCommand):
             name="eFounders Fellowship",
             kind=Program.Kind.FELLOWSHIP,
             summary="A fellowship for startup founders, created with UNCTAD.",
+            name_fr="Bourse eFounders",
+            summary_fr="Une bourse pour les fondateurs de start-up, créée avec la CNUCED.",
             description="Created in partnership with the United Nations Conference on Trade "
             "and Development for founders of digital businesses.",
             duration_months=1,
@@ -179,6 +193,8 @@ class Command(BaseCommand):
         netpreneur = self.program(
             "netpreneur",
             name="Netpreneur Program",
+            name_fr="Programme Netpreneur",
+            summary_fr="Une formation pour entrepreneurs, avec une visite d'étude à Hangzhou.",
             kind=Program.Kind.TRAINING,
             summary="Training for entrepreneurs, with a study visit to Hangzhou.",
             description="Entrepreneurs learn from the digital economy at its source; "
@@ -193,6 +209,8 @@ class Command(BaseCommand):
             name="Global E-commerce Talent – Train the Trainers",
             kind=Program.Kind.TRAINING,
             summary="Prepares educators to teach e-commerce.",
+            name_fr="Global E-commerce Talent – Former les formateurs",
+            summary_fr="Prépare les enseignants à enseigner l'e-commerce.",
             description="For lecturers and teachers who will train the next e-commerce talent.",
             duration_months=2,
             delivered_by=school,
@@ -202,6 +220,9 @@ class Command(BaseCommand):
         workshop = self.program(
             "new-economy-workshop",
             name="New Economy Workshop",
+            name_fr="Atelier sur la nouvelle économie",
+            name_rw="Amahugurwa ku bukungu bushya",
+            summary_fr="Un atelier sur l'économie numérique pour les fonctionnaires.",
             kind=Program.Kind.WORKSHOP,
             summary="A workshop on the digital economy for government officials.",
             description="Government delegates study policy for the new economy.",

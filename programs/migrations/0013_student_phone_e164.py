@@ -56,7 +56,7 @@ def convert_phones(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0008_cohort_terms_exits_offers"),
+        ("programs", "0012_money_disbursements"),
     ]
 
     operations = [
