@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .models import Student
 from .personal import STUDENT_PERSONAL_FIELDS
+from .phones import phone_forms
 
 ERASED = "[erased]"
 
@@ -79,6 +80,8 @@ class PersonalValues:
                 if name not in ("first_name", "last_name", "date_of_birth")
             ),
         ]
+        # The phone as people write it in notes too: "0788 123 456", "788123456", "+250 788…".
+        identifying += phone_forms(str(value["phone"] or ""))
         user = student.user
         # A staff account is only unlinked and keeps its name: nothing to hunt for elsewhere.
         if user is not None and not (user.is_staff or user.is_superuser):

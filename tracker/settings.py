@@ -83,7 +83,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "post_office",
-    "phonenumber_field",
     "programs",
 ]
 
@@ -292,11 +291,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "admissions@loc
 # The public address of the site, for links in emails sent outside a request (staff decisions).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Phone numbers (django-phonenumber-field): stored in E.164; a number written without its
-# country code is read in the person's country, Rwanda when none is known (programs/phones.py).
-PHONENUMBER_DEFAULT_REGION = "RW"
-PHONENUMBER_DB_FORMAT = "E164"
-PHONENUMBER_DEFAULT_FORMAT = "E164"
+# Phone numbers (phonenumbers): stored in E.164; a number written without its country code is
+# read in the person's country, this one when none is known (programs/phones.py).
+PHONE_DEFAULT_REGION = "RW"
 
 # The history keeps who changed an enrollment; the reason is typed by staff.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from ..erasure import student_erase
 from ..models import Enrollment, Student
-from ..phones import parse_phone, phone_for_staff
+from ..phones import parse_phone, phone_as_dialled
 from .base import LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
 
 if TYPE_CHECKING:
@@ -57,14 +57,12 @@ class StudentAdminForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
 
-    class Meta:
-        model = Student
-        fields = "__all__"
+    # No Meta: the admin builds it (model and fields) around this form.
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.phone:
-            self.initial["phone"] = phone_for_staff(self.instance.phone)
+            self.initial["phone"] = phone_as_dialled(self.instance.phone)
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -128,7 +126,7 @@ class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admi
 
     @admin.display(description="phone", ordering="phone")
     def phone_number(self, obj: Student) -> str:
-        return phone_for_staff(obj.phone)
+        return phone_as_dialled(obj.phone)
 
     @admin.display(description="country", ordering="country")
     def country_name(self, obj: Student) -> str:

@@ -13,6 +13,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from ..models import Enrollment, ExportLog, FundingShare
+from ..phones import phone_for_csv
 from .cells import escape_text
 from .response import csv_response, export_filename
 from .text_columns import EpochSeconds, ISODate, local_dates, text_rows
@@ -135,7 +136,7 @@ def enrollment_rows(queryset: QuerySet[Enrollment]) -> Iterator[tuple[str, ...]]
                 escape_text(first_name),
                 escape_text(last_name),
                 escape_text(email),
-                escape_text(phone),
+                escape_text(phone_for_csv(phone, country)),
                 escape_text(national_id),
                 escape_text(country or ""),
                 escape_text(program),

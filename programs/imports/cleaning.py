@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from typing import Any
@@ -57,10 +58,8 @@ class PhoneWidget(widgets.Widget):
             return _phone_or_value_error(text, country)
         readings = set()
         for candidate in (digits, "+" + digits):
-            try:
+            with contextlib.suppress(ValidationError):
                 readings.add(parse_phone(candidate, country))
-            except ValidationError:
-                pass
         if len(readings) == 1:
             return readings.pop()
         if not readings:

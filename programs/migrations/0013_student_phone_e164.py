@@ -1,4 +1,4 @@
-"""Student.phone becomes a django-phonenumber-field PhoneNumberField, stored in E.164.
+"""Student.phone is stored in E.164, checked by the phone library (programs/phones.py).
 
 The numbers on record are read in the student's country (Rwanda when none is recorded) and
 rewritten in E.164 ("+250 788-123-456" -> "+250788123456"). A number that cannot be read is kept
@@ -7,8 +7,9 @@ phone number is personal data and does not belong in a deployment log) for staff
 """
 
 import phonenumbers
-import phonenumber_field.modelfields
-from django.db import migrations
+from django.db import migrations, models
+
+import programs.phones
 
 BATCH = 2000
 
@@ -64,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="student",
             name="phone",
-            field=phonenumber_field.modelfields.PhoneNumberField(
+            field=models.CharField(
                 blank=True,
                 help_text=(
                     "As dialled in the student's country (0788 123 456 in Rwanda) or with the "
@@ -72,7 +73,7 @@ class Migration(migrations.Migration):
                     "(+250788123456)."
                 ),
                 max_length=20,
-                region=None,
+                validators=[programs.phones.validate_e164],
             ),
         ),
     ]

@@ -4,16 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django_countries.fields import CountryField
-from phonenumber_field.modelfields import PhoneNumberField
+
+from ..phones import validate_e164
 
 
 class Student(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(help_text="Unique, whatever the capital letters.")
-    phone = PhoneNumberField(
+    phone = models.CharField(
         max_length=20,
         blank=True,
+        validators=[validate_e164],
         help_text=(
             "As dialled in the student's country (0788 123 456 in Rwanda) or with the country "
             "code (+33 6 12 34 56 78). Stored in international form (+250788123456)."
