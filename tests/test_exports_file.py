@@ -95,9 +95,7 @@ def test_export_is_exact_to_the_byte(client, superuser, tricky_intake):
 
     common = "Programme Ü,September 2027,2027-09-06"
     expected = (
-        "\ufeff"
-        + HEADER
-        + f"{aimee.pk},Aimée,\"D'Souza, Jr.\",aimee@ex.rw,0788 123 456,'=1+2,RW,"
+        "\ufeff" + HEADER + f"{aimee.pk},Aimée,\"D'Souza, Jr.\",aimee@ex.rw,0788 123 456,'=1+2,RW,"
         f"{common},enrolled,2026-11-20,HEC–Alibaba Joint Scholarship,"
         "HEC (share not given); Alibaba (share not given),2026-11-01\r\n"
         + f"{zoe.pk},'-Zoé,\"Line\nBreak\",'@zoe@example.org,,'\tTabbed,,"
@@ -117,9 +115,7 @@ def test_names_survive_a_round_trip_through_the_csv_module(client, superuser, tr
 
     assert rows[0][:3] == ["Enrollment ID", "First name", "Last name"]
     # Phones come back as the import reads them: the same number, in the row's country.
-    read_back = {
-        (row[1], row[2], row[3], parse_phone(row[4], row[6]), row[5]) for row in rows[1:]
-    }
+    read_back = {(row[1], row[2], row[3], parse_phone(row[4], row[6]), row[5]) for row in rows[1:]}
     recorded = {
         (e.student.first_name, e.student.last_name, e.student.email, e.student.phone,
          e.student.national_id)
