@@ -3,7 +3,8 @@
 
     .venv/bin/python bench/run.py                     # everything (what `make bench` runs)
     .venv/bin/python bench/run.py --sizes 10000 --backends sqlite     # a quick look
-    .venv/bin/python bench/run.py report              # rewrite the doc from bench-results/
+    .venv/bin/python bench/run.py --sizes 10000,100000 report         # rewrite the doc from
+                                                                      # bench-results/
 
 For each backend (SQLite; PostgreSQL through scripts/with-postgres.sh, skipped with a note when
 no server can be had) and each size N, a child process (`run.py measure`) migrates a fresh
@@ -132,10 +133,43 @@ def write_doc(sizes: list[int], backends: list[str], elapsed: float | None = Non
     DOC.write_text(render(load_results(sizes, backends), sizes, backends, elapsed, current))
 
 
-def main() -> int:
+def sizes_list(value: str) -> list[int]:
+    """`10000,100000`: one argument, so that a command after it is not read as a size."""
+    try:
+        sizes = [int(part) for part in value.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give the sizes as whole numbers separated by commas, e.g. 10000,100000"
+        ) from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{value!r}: every size must be at least 1")
+    return sizes
+
+
+def backends_list(value: str) -> list[str]:
+    """`sqlite,postgresql`, one argument for the same reason as sizes_list."""
+    backends = value.split(",")
+    unknown = [b for b in backends if b not in BACKENDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(unknown)}: not a backend (choose from {', '.join(BACKENDS)})"
+        )
+    return backends
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parent's options, then an optional command (measure, export-memory, report).
+
+    --sizes and --backends take one comma-separated argument each: with nargs="+" argparse
+    read `--sizes 10000 report` as two sizes and failed on "report".
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
-    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=BACKENDS)
+    parser.add_argument(
+        "--sizes", type=sizes_list, default=SIZES, help="e.g. 10000,100000 (the default)"
+    )
+    parser.add_argument(
+        "--backends", type=backends_list, default=BACKENDS, help="e.g. sqlite,postgresql"
+    )
     sub = parser.add_subparsers(dest="command")
     child = sub.add_parser("measure", help="One backend and size (DATABASE_URL must be set).")
     child.add_argument("--students", type=int, required=True)
@@ -148,7 +182,11 @@ def main() -> int:
     memory.add_argument("--url", required=True)
     memory.add_argument("--students", type=int, required=True)
     sub.add_parser("report", help="Rewrite docs/performance.md from bench-results/.")
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> int:
+    args = build_parser().parse_args()
     if args.command == "measure":
         from bench.measure import measure
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q, Sum
 
-from programs.management.commands import generate_bench_data
+from bench.data import catalogue
+from bench.data.marks import non_bench_data
 from programs.models import (
     Enrollment,
     FundingShare,
@@ -73,7 +74,7 @@ def test_builds_the_promised_shape_marked_as_bench_data():
     assert Intake.objects.count() == 500
     assert Student.objects.count() == N
     assert 0.9 * N <= Enrollment.objects.count() <= 1.2 * N
-    assert not generate_bench_data.non_bench_data()
+    assert not non_bench_data()
     assert all(capacity >= 150 for capacity in Intake.objects.values_list("capacity", flat=True))
     # Across statuses and funding: funded and unfunded seats, known and unknown shares.
     assert Enrollment.objects.values("status").distinct().count() >= 6
@@ -93,7 +94,7 @@ def test_builds_the_promised_shape_marked_as_bench_data():
 
 def test_keeps_the_rules_when_intakes_fill_up(monkeypatch):
     """With two to five seats per intake most intakes are full: the rules must still hold."""
-    monkeypatch.setattr(generate_bench_data, "CAPACITY_RANGE", (2, 5))
+    monkeypatch.setattr(catalogue, "CAPACITY_RANGE", (2, 5))
 
     _generate(students=2000)
 
@@ -138,4 +139,4 @@ def test_force_adds_bench_data_next_to_other_data():
 
     assert Partner.objects.filter(pk=other.pk).exists()
     assert Program.objects.count() == 50
-    assert generate_bench_data.non_bench_data() == {"partners": 1}
+    assert non_bench_data() == {"partners": 1}

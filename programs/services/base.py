@@ -37,6 +37,16 @@ def lock_intakes(*intake_ids: int | None) -> dict[int, Intake]:
 _seats_taken = occupancy.seats_taken
 
 
+def seat_is_free(*, taken: int, capacity: int) -> bool:
+    """Rule 1: one more seat-holder fits when `taken` seats of `capacity` are held."""
+    return taken + 1 <= capacity
+
+
+def funded_place_is_free(*, taken: int, places: int) -> bool:
+    """Rule 2: one more funded seat-holder fits when `taken` of a source's `places` are held."""
+    return taken + 1 <= places
+
+
 def seats_message(*, taken: int, capacity: int) -> str:
     return _("This intake is full: %(taken)d of %(capacity)d seats are taken.") % {
         "taken": taken,

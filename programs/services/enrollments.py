@@ -74,14 +74,14 @@ def enrollment_validate(
 
     if status in Enrollment.SEAT_HOLDING:
         taken = occupancy.seats_taken(intake.pk, exclude_pk=enrollment_pk)
-        if taken + 1 > intake.capacity:
+        if not base.seat_is_free(taken=taken, capacity=intake.capacity):
             errors.setdefault("status", []).append(
                 seats_message(taken=taken, capacity=intake.capacity)
             )
         # places is known only for a funding source (above).
         if places is not None and funding_source is not None:
             funded = occupancy.funded_taken(intake.pk, funding_source.pk, exclude_pk=enrollment_pk)
-            if funded + 1 > places:
+            if not base.funded_place_is_free(taken=funded, places=places):
                 errors.setdefault("funding_source", []).append(
                     funded_places_message(source=funding_source, taken=funded, places=places)
                 )
@@ -166,6 +166,11 @@ def _next_waitlist_position(intake_id: int) -> int:
         .values_list("waitlist_position", flat=True)
         .first()
     )
+    return next_waitlist_position(last)
+
+
+def next_waitlist_position(last: int | None) -> int:
+    """A new waitlisted person goes after the last position (the first is 1)."""
     return (last or 0) + 1
 
 
