@@ -228,6 +228,18 @@ def _rows(world):
             EXPORTERS,
         ),
         (
+            "programs:funder-statement-csv",
+            "get",
+            reverse("programs:funder-statement-csv") + f"?partner={share.partner_id}",
+            EXPORTERS,
+        ),
+        (
+            "programs:funder-statement-print",
+            "get",
+            reverse("programs:funder-statement-print") + f"?partner={share.partner_id}",
+            EXPORTERS,
+        ),
+        (
             "programs:intake-dashboard",
             "get",
             reverse("programs:intake-dashboard", args=[intake.pk]),
