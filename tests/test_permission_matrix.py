@@ -247,6 +247,12 @@ def _rows(world):
         ),
         ("admin:index", "get", reverse("admin:index"), STAFF_VIEW),
         (
+            "admin:programs_disbursement_schedule",
+            "get",
+            reverse("admin:programs_disbursement_schedule"),
+            MONEY_CHANGE,
+        ),
+        (
             "admin:programs_intake_offer_next",
             "post",
             reverse("admin:programs_intake_offer_next", args=[intake.pk]),
