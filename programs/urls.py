@@ -33,5 +33,15 @@ urlpatterns = [
     path("staff/funder-report/", views_staff.funder_report, name="funder-report"),
     path("staff/funder-report.csv", views_staff.funder_report_csv, name="funder-report-csv"),
     path("staff/funder-statement/", views_staff.funder_statement, name="funder-statement"),
+    path(
+        "staff/funder-statement.csv",
+        views_staff.funder_statement_csv,
+        name="funder-statement-csv",
+    ),
+    path(
+        "staff/funder-statement/print/",
+        views_staff.funder_statement_print,
+        name="funder-statement-print",
+    ),
     path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),
 ]

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import exports, reports
+from .exports.statement import STATEMENT_COLUMNS, statement_rows
 from .filters import (
     CohortExportForm,
     EnrollmentExportFilterForm,
@@ -248,7 +249,54 @@ def funder_statement(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "partner": data["partner"],
         "lines": statement.funder_statement(partner=data["partner"], intake=data["intake"]),
+        "query": request.GET.urlencode(),
     }
     return render(
         request, "programs/staff/funder_statement.html", _admin_context(request, **context)
     )
+
+
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def funder_statement_csv(
+    request: AuthenticatedHttpRequest,
+) -> HttpResponse | StreamingHttpResponse:
+    """The statement as CSV (programs/exports/statement.py), logged like every export."""
+    form = FunderStatementForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "This statement cannot be made")
+    data = form.cleaned_data
+    lines = statement.funder_statement(partner=data["partner"], intake=data["intake"])
+    return exports.csv_response(
+        header=STATEMENT_COLUMNS,
+        rows=statement_rows(lines),
+        filename=exports.export_filename("statement", *form.scope()),
+        user=request.user,
+        kind=ExportLog.Kind.FUNDER_REPORT,
+        filters=form.as_log(),
+    )
+
+
+@require_safe
+@login_required
+@permission_required(EXPORT_PERMISSION, raise_exception=True)
+def funder_statement_print(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The statement as a plain page to print or save as PDF: no admin around it, amounts and
+    the names of the co-funder, sources and intakes only. Logged, as it is made to leave."""
+    form = FunderStatementForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form, "This statement cannot be made")
+    data = form.cleaned_data
+    lines = statement.funder_statement(partner=data["partner"], intake=data["intake"])
+    ExportLog.objects.create(
+        user=request.user,
+        username=request.user.get_username(),
+        kind=ExportLog.Kind.FUNDER_REPORT,
+        filters={**form.as_log(), "via": "funder statement (printable page)"},
+        row_count=sum(len(line.terms) for line in lines),
+    )
+    context = {"partner": data["partner"], "lines": lines, "query": request.GET.urlencode()}
+    response = render(request, "programs/staff/funder_statement_print.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

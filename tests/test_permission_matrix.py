@@ -228,12 +228,30 @@ def _rows(world):
             EXPORTERS,
         ),
         (
+            "programs:funder-statement-csv",
+            "get",
+            reverse("programs:funder-statement-csv") + f"?partner={share.partner_id}",
+            EXPORTERS,
+        ),
+        (
+            "programs:funder-statement-print",
+            "get",
+            reverse("programs:funder-statement-print") + f"?partner={share.partner_id}",
+            EXPORTERS,
+        ),
+        (
             "programs:intake-dashboard",
             "get",
             reverse("programs:intake-dashboard", args=[intake.pk]),
             STAFF_PAGE,
         ),
         ("admin:index", "get", reverse("admin:index"), STAFF_VIEW),
+        (
+            "admin:programs_disbursement_schedule",
+            "get",
+            reverse("admin:programs_disbursement_schedule"),
+            MONEY_CHANGE,
+        ),
         (
             "admin:programs_intake_offer_next",
             "post",

@@ -22,6 +22,8 @@ class TermAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
     autocomplete_fields = ["intake"]
     fields = ["intake", "name", "number", "year", "start_date", "end_date"]
     actions = ["start_term", "promote_to_next_term"]
+    # Explicit: the record count's GROUP BY drops Meta.ordering (the autocomplete pages).
+    ordering = ["intake", "number"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(record_count=Count("records"))

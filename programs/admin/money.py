@@ -5,8 +5,6 @@ read-only; a correction is added as its own adjustment (a negative amount with a
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from .. import services
 from ..models import Disbursement
 from .base import HistoryAdmin, NeverDeletedMixin, SafeAutocompleteMixin
+from .money_schedule import DisbursementScheduleMixin, totals_by_currency
 
 Status = Disbursement.Status
 
@@ -30,15 +29,47 @@ class PaidForm(forms.Form):
     reference = forms.CharField(label=gettext_lazy("Reference"), max_length=100, required=False)
 
 
-def _totals(rows: list[Disbursement]) -> list[tuple[str, Decimal]]:
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        sums[row.currency] += row.amount
-    return sorted(sums.items())
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why are they cancelled?"),
+        max_length=90,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
+class AdjustmentForm(forms.ModelForm):
+    """Added by hand: an adjustment, a correction after payment (a negative amount with a
+    reason); the currency is the funding source's. Saved through services.disbursement_adjust."""
+
+    class Meta:
+        model = Disbursement
+        fields = ["enrollment", "term", "partner", "amount", "due_on", "reason"]
+        help_texts = {
+            "amount": gettext_lazy("Negative: the amount taken off, such as -1500.00."),
+            "reason": gettext_lazy("Required: why this correction is made."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        amount, reason = data.get("amount"), data.get("reason") or ""
+        if amount is not None and amount >= 0:
+            self.add_error("amount", _("An adjustment is a negative amount, such as -1500.00."))
+        if not reason.strip():
+            self.add_error("reason", _("An adjustment (a negative amount) needs a reason."))
+        return data
+
+    def _post_clean(self):
+        # The currency is not on the form: take the source's before the model's checks run.
+        enrollment = self.cleaned_data.get("enrollment")
+        if enrollment is not None and enrollment.funding_source is not None:
+            self.instance.currency = enrollment.funding_source.currency
+        super()._post_clean()
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
+class DisbursementAdmin(
+    DisbursementScheduleMixin, NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin
+):
     list_display = [
         "student",
         "term",
@@ -72,7 +103,7 @@ class DisbursementAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
         "reference",
     ]
     history_list_display = ["status", "amount", "paid_on", "reference"]
-    actions = ["approve", "mark_paid"]
+    actions = ["approve", "mark_paid", "cancel"]
 
     @admin.display(description=gettext_lazy("student"), ordering="enrollment__student__last_name")
     def student(self, obj: Disbursement) -> str:
@@ -82,11 +113,36 @@ class DisbursementAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
     def payer(self, obj: Disbursement) -> str:
         return str(obj.partner or obj.enrollment.funding_source)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AdjustmentForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return AdjustmentForm.Meta.fields
+        return self.fields
+
     def get_readonly_fields(self, request, obj=None):
         # Added by hand: an adjustment. Once there, a row changes only through the actions.
         if obj is None:
-            return ["status", "paid_on", "reference"]
+            return []
         return self.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:  # every field is read-only once saved; nothing to write
+            return
+        data = form.cleaned_data
+        saved = services.disbursement_adjust(
+            enrollment=data["enrollment"],
+            partner=data.get("partner"),
+            term=data.get("term"),
+            amount=data["amount"],
+            due_on=data["due_on"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        obj.pk = saved.pk
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.status == Status.PAID:
@@ -103,7 +159,7 @@ class DisbursementAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
                 "title": title,
                 "opts": self.model._meta,
                 "rows": rows,
-                "totals": _totals(rows),
+                "totals": totals_by_currency(rows),
                 "action": action,
                 "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -152,6 +208,25 @@ class DisbursementAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
                     on=form.cleaned_data["paid_on"],
                     reference=form.cleaned_data["reference"],
                     by=request.user,
+                )
+                done += 1
+            except ValidationError as error:
+                refused.append(f"{row}: {' '.join(error.messages)}")
+        self._report(request, done, refused)
+        return None
+
+    @admin.action(description=gettext_lazy("Cancel (before payment)"), permissions=["change"])
+    def cancel(self, request, queryset):
+        form = CancelForm(request.POST) if "confirm" in request.POST else CancelForm()
+        if not form.is_valid():
+            return self._confirm(
+                request, queryset, action="cancel", title=_("Cancel these payments?"), form=form
+            )
+        done, refused = 0, []
+        for row in queryset.order_by("pk"):
+            try:
+                services.disbursement_cancel(
+                    disbursement=row, reason=form.cleaned_data["reason"], by=request.user
                 )
                 done += 1
             except ValidationError as error:

@@ -66,7 +66,7 @@ class IntakeStatement:
 def funder_statement(*, partner: Partner, intake: Intake | None = None) -> list[IntakeStatement]:
     shares = list(
         FundingShare.objects.filter(partner=partner, share_percent__isnull=False)
-        .select_related("funding_source")
+        .select_related("funding_source", "partner")
         .order_by("funding_source__name")
     )
     sources = {share.funding_source_id: share for share in shares}

@@ -46,9 +46,12 @@ from .intakes import (
 )
 from .lifecycle import withdrawal_message
 from .money import (
+    disbursement_adjust,
     disbursement_approve,
+    disbursement_cancel,
     disbursement_mark_paid,
     disbursements_cancel_after,
+    disbursements_plan,
     disbursements_schedule,
     split_cents,
 )
@@ -70,9 +73,12 @@ __all__ = [
     "FreedPlace",
     "PromotionResult",
     "cohort_promote",
+    "disbursement_adjust",
     "disbursement_approve",
+    "disbursement_cancel",
     "disbursement_mark_paid",
     "disbursements_cancel_after",
+    "disbursements_plan",
     "disbursements_schedule",
     "enrollment_bulk_set_status",
     "enrollment_check",
