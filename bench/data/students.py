@@ -30,7 +30,7 @@ def personal_values(i: int, names: tuple[str, str]) -> dict[str, object]:
         "first_name": names[0],
         "last_name": names[1],
         "email": email(i),
-        "phone": f"+2507{i:08d}",
+        "phone": f"+25078{i % 10**7:07d}",  # a valid Rwandan mobile
         "national_id": f"1{1990 + i % 15}8{i:011d}",
         "date_of_birth": datetime.date(1985 + i % 20, 1 + i % 12, 1 + i % 28),
     }
