@@ -145,3 +145,17 @@ def restore_default_language():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def finance_client(client):
+    """A client signed in as a member of the Finance group."""
+    from django.contrib.auth.models import Group
+
+    from .factories import UserFactory
+
+    user = UserFactory(username="claire", is_staff=True)
+    user.groups.add(Group.objects.get(name="Finance"))
+    client.force_login(user)
+    client.user = user
+    return client

@@ -6,26 +6,15 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from programs import services
 from programs.models import Disbursement, Enrollment
 
-from .factories import UserFactory
 from .money import cost_and_split, costed_intake
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:programs_disbursement_changelist")
-
-
-@pytest.fixture
-def finance_client(client):
-    user = UserFactory(username="claire", is_staff=True)
-    user.groups.add(Group.objects.get(name="Finance"))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 @pytest.fixture

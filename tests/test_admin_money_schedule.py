@@ -8,7 +8,6 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,22 +18,13 @@ from hypothesis import strategies as st
 from programs import services
 from programs.models import Disbursement, Partner
 
-from .factories import EnrollmentFactory, UserFactory
+from .factories import EnrollmentFactory
 from .money import cost_and_split, costed_intake
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:programs_disbursement_changelist")
 SCHEDULE = reverse("admin:programs_disbursement_schedule")
 ADD = reverse("admin:programs_disbursement_add")
-
-
-@pytest.fixture
-def finance_client(client):
-    user = UserFactory(username="claire", is_staff=True)
-    user.groups.add(Group.objects.get(name="Finance"))
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 @pytest.fixture

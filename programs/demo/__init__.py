@@ -1,0 +1,1 @@
+"""Demo data built through the services (manage.py seed_demo)."""
