@@ -67,7 +67,12 @@ def test_check_deploy_refuses_an_email_backend_that_delivers_nothing(backend):
 
 @pytest.mark.parametrize(
     "site_url",
-    [None, "http://tracker.example.org", "https://tracker.example.org/apply", "tracker.example.org"],
+    [
+        None,
+        "http://tracker.example.org",
+        "https://tracker.example.org/apply",
+        "tracker.example.org",
+    ],
     ids=["missing", "http", "with-a-path", "no-scheme"],
 )
 def test_check_deploy_refuses_email_links_that_are_not_the_sites_https_address(site_url):

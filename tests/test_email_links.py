@@ -54,7 +54,9 @@ def test_every_email_links_to_the_configured_site_not_the_request_host(
 
 
 def test_the_claim_link_from_the_email_opens_the_new_account_form(client, september_intake):
-    client.post(apply_url(september_intake), application(first_name="Grace", email="grace@example.rw"))
+    client.post(
+        apply_url(september_intake), application(first_name="Grace", email="grace@example.rw")
+    )
     deliver()
     client.post(reverse("programs:account-claim"), {"email": "grace@example.rw"})
     message = deliver()[-1]
