@@ -81,11 +81,13 @@ def test_an_applicant_claims_her_account_from_the_email_then_signs_in_by_address
     page.goto(link)
     expect(page.get_by_text("You will sign in with your email address")).to_be_visible()
     assert page.locator('input[name="username"]').count() == 0  # nothing to invent
+    assert serious_violations(page) == []
     page.locator('input[name="password1"]').fill(PASSWORD)
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My applications")
     expect(page.get_by_text("Your account is ready.")).to_be_visible()
+    assert serious_violations(page) == []
     assert Student.objects.get(pk=student.pk).user is not None
 
     page.get_by_role("button", name="Sign out").click()
