@@ -12,10 +12,13 @@ import os
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-SIZES = {"1280": {"width": 1280, "height": 900}, "360": {"width": 360, "height": 780}}
+SIZES: dict[str, ViewportSize] = {
+    "1280": {"width": 1280, "height": 900},
+    "360": {"width": 360, "height": 780},
+}
 DEGREE = "/programmes/international-business-cross-border-ecommerce/"
 PASSWORD = os.environ.get("DEMO_STAFF_PASSWORD", "cohort-demo-2027")
 
