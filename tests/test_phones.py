@@ -184,3 +184,17 @@ def test_the_migration_rewrites_numbers_in_e164_and_keeps_what_it_cannot_read(ca
     printed = capsys.readouterr().out
     broken = Student.objects.get(email="broken@example.rw")
     assert f"students with id {broken.pk})" in printed
+
+
+@pytest.mark.django_db
+def test_staff_see_the_number_as_dialled_from_rwanda(staff_client):
+    from django.urls import reverse
+
+    rwandan = StudentFactory(last_name="Uwase", phone="+250788123456")
+    StudentFactory(last_name="Dubois", phone="+33612345678")
+    listing = staff_client.get(reverse("admin:programs_student_changelist")).content.decode()
+    assert "0788 123 456" in listing
+    assert "00 33 6 12 34 56 78" in listing
+    assert "+250788123456" not in listing
+    page = staff_client.get(reverse("admin:programs_student_change", args=[rwandan.pk]))
+    assert 'value="0788 123 456"' in page.content.decode()
