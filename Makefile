@@ -28,6 +28,7 @@ serve: setup ## A production-like stack: gunicorn and the mail worker, whitenois
 	$(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$${PORT:-8000}} \
 	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-False} \
 	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-False} \
 	  sh -c '$(PY) manage.py collectstatic --noinput -v0 || exit 1; \

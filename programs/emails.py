@@ -45,6 +45,8 @@ def suppressed() -> Iterator[None]:
 
 
 def site_url(path: str = "") -> str:
+    """`path` on the site's public address (DJANGO_SITE_URL): every link in an email is built
+    here, since the worker sends it outside the request that caused it."""
     return f"{settings.SITE_URL}{path}"
 
 

@@ -105,19 +105,29 @@ def phone_as_dialled(value: str) -> str:
 
 
 def phone_for_csv(value: str, country: str) -> str:
-    """A stored number for the CSV, as text a spreadsheet keeps (spaces, no leading "+", so no
-    formula-escaping mark) and that the import reads back to the same number: as dialled in
-    the site's country for a person living there ("0788 123 456"), else with the international
-    prefix 00 ("00 33 6 12 34 56 78"), which the import reads whatever the row's country.
+    """A stored number for the CSV, as text every spreadsheet keeps as text, with no
+    formula-escaping mark, and that the import reads back to the same number: as dialled in the
+    site's country for a person living there ("0788-123-456"), else with the international
+    prefix 00 ("00-33-6-12-34-56-78"), which the import reads whatever the row's country.
+
+    Hyphens, not spaces, between the groups: a spreadsheet in a French locale takes a space for
+    its thousands separator and reads "0788 123 456" as the number 788123456 (LibreOffice 7.4
+    does, measured: docs/exports.md), but reads no number or date in "0788-123-456".
     """
     site = settings.PHONE_DEFAULT_REGION
-    if not value or (country or site) == site:
-        return phone_as_dialled(value)
-    number = _parsed(value) if E164.fullmatch(value) else None
-    if number is None or not phonenumbers.is_valid_number(number):
-        return value
-    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return "00 " + international.removeprefix("+")
+    if not value or not E164.fullmatch(value):
+        return value  # empty, or kept unreadable by the phone migration: as it is
+    if (country or site) == site:
+        dialled = phone_as_dialled(value)
+    else:
+        number = _parsed(value)
+        if number is None or not phonenumbers.is_valid_number(number):
+            return value
+        international = phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        dialled = "00 " + international.removeprefix("+")
+    return dialled.replace(" ", "-")
 
 
 def phone_forms(value: str) -> list[str]:
@@ -135,5 +145,6 @@ def phone_forms(value: str) -> list[str]:
         national_digits,
         str(number.national_number),
         phone_as_dialled(value),
+        phone_for_csv(value, ""),  # as the CSV writes it: 0788-123-456
     }
     return sorted((form for form in forms if len(re.sub(r"\D", "", form)) >= 6), key=len)

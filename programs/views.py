@@ -337,7 +337,7 @@ def account_claim(request: HttpRequest) -> HttpResponse:
                 path = reverse("programs:account-claim-confirm", args=[claim_token(student)])
                 emails.send_claim_link(
                     student=student,
-                    url=request.build_absolute_uri(path),
+                    url=emails.site_url(path),
                     valid_days=CLAIM_LINK_DAYS,
                     language=language,
                 )

@@ -26,6 +26,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
         DJANGO_DEBUG="False",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="tracker.example.org",
+        DJANGO_SITE_URL="https://tracker.example.org",
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     for name, value in overrides.items():
@@ -62,6 +63,33 @@ def test_check_deploy_refuses_an_email_backend_that_delivers_nothing(backend):
     assert "sends nothing to anyone" in result.stderr
     # Only a deployment check: the server still starts (make serve prints to its console).
     assert _manage("check", env=env).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        None,
+        "http://tracker.example.org",
+        "https://tracker.example.org/apply",
+        "tracker.example.org",
+    ],
+    ids=["missing", "http", "with-a-path", "no-scheme"],
+)
+def test_check_deploy_refuses_email_links_that_are_not_the_sites_https_address(site_url):
+    env = _production_env(DJANGO_SITE_URL=site_url)
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "programs.E002" in result.stderr
+    assert "the links in emails must lead to the site's public https address" in result.stderr
+    assert _manage("check", env=env).returncode == 0  # a deployment check, like E001
+
+
+def test_check_deploy_warns_when_the_site_url_names_another_host():
+    env = _production_env(DJANGO_SITE_URL="https://elsewhere.example.org")
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "programs.W002" in result.stderr
+    assert "programs.E002" not in result.stderr
 
 
 def test_check_deploy_warns_when_https_protections_are_turned_off():

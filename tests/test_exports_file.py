@@ -95,13 +95,13 @@ def test_export_is_exact_to_the_byte(client, superuser, tricky_intake):
 
     common = "Programme Ü,September 2027,2027-09-06"
     expected = (
-        "\ufeff" + HEADER + f"{aimee.pk},Aimée,\"D'Souza, Jr.\",aimee@ex.rw,0788 123 456,'=1+2,RW,"
+        "\ufeff" + HEADER + f"{aimee.pk},Aimée,\"D'Souza, Jr.\",aimee@ex.rw,0788-123-456,'=1+2,RW,"
         f"{common},enrolled,2026-11-20,HEC–Alibaba Joint Scholarship,"
         "HEC (share not given); Alibaba (share not given),2026-11-01\r\n"
         + f"{zoe.pk},'-Zoé,\"Line\nBreak\",'@zoe@example.org,,'\tTabbed,,"
         f"{common},applied,2026-11-20,,,2026-11-01\r\n"
         + f'{elodie.pk},"\'\rÉlodie","O\'Brien ""Quote""",elodie@example.cd,'
-        '00 33 6 12 34 56 78,"\'\nNew",CD,'
+        '00-33-6-12-34-56-78,"\'\nNew",CD,'
         f"{common},offered,2026-11-20,Fellowship grant,ABS 60%; UNCTAD 40%,2026-11-01\r\n"
     )
     assert body.decode("utf-8") == expected

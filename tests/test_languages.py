@@ -200,3 +200,5 @@ def test_the_demo_has_french_programmes(fresh_cache):
     content = in_language("fr").get("/").content.decode()
     assert "Licence en commerce international et e-commerce transfrontalier" in content
     assert "Bourse eFounders" in content
+    degree = "/programmes/international-business-cross-border-ecommerce/"
+    assert "Postuler pour Septembre 2027" in in_language("fr").get(degree).content.decode()

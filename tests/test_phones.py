@@ -66,7 +66,8 @@ def test_the_fast_way_to_show_a_rwandan_mobile_is_the_librarys(digits, operator)
 @given(st.sampled_from(REGIONS), st.sampled_from(REGIONS), st.sampled_from(list(range(6))))
 def test_the_csv_cell_reads_back_to_the_same_number(region, country, kind):
     """Any number, any country of residence: what the CSV holds is text a spreadsheet keeps
-    (no leading "+", a space) and the import reads it back to the stored number."""
+    (no leading "+" or "-", a hyphen between groups, no space: docs/exports.md) and the import
+    reads it back to the stored number."""
     types = [
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE,
@@ -80,7 +81,7 @@ def test_the_csv_cell_reads_back_to_the_same_number(region, country, kind):
         return
     stored = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
     cell = phone_for_csv(stored, country)
-    assert cell[:1] not in "=+-@\t\r\n" and " " in cell
+    assert cell[:1] not in "=+-@\t\r\n" and "-" in cell and " " not in cell
     assert parse_phone(cell, country) == stored
 
 
@@ -98,7 +99,9 @@ def test_a_number_kept_unreadable_by_the_migration_is_shown_as_it_is():
         ("788123456", "", "+250788123456"),
         ("612345678", "France", "+33612345678"),
         ("0788 123 456", "Rwanda", "+250788123456"),
-        ("00 33 6 12 34 56 78", "Rwanda", "+33612345678"),  # as the export writes it
+        ("00 33 6 12 34 56 78", "Rwanda", "+33612345678"),
+        ("0788-123-456", "Rwanda", "+250788123456"),  # as the export writes it
+        ("00-33-6-12-34-56-78", "Rwanda", "+33612345678"),  # ... for someone abroad
     ],
 )
 def test_the_import_reads_a_number_a_spreadsheet_mangled(september_intake, cell, country, stored):
@@ -126,7 +129,13 @@ def test_the_import_refuses_a_number_it_could_read_two_ways(september_intake):
 
 def test_every_written_form_of_a_number_is_known_for_erasure():
     forms = phone_forms("+250788123456")
-    for written in ("+250788123456", "+250 788 123 456", "0788 123 456", "0788123456"):
+    for written in (
+        "+250788123456",
+        "+250 788 123 456",
+        "0788 123 456",
+        "0788123456",
+        "0788-123-456",
+    ):
         assert written in forms
     assert "788123456" in forms
 
@@ -175,3 +184,17 @@ def test_the_migration_rewrites_numbers_in_e164_and_keeps_what_it_cannot_read(ca
     printed = capsys.readouterr().out
     broken = Student.objects.get(email="broken@example.rw")
     assert f"students with id {broken.pk})" in printed
+
+
+@pytest.mark.django_db
+def test_staff_see_the_number_as_dialled_from_rwanda(staff_client):
+    from django.urls import reverse
+
+    rwandan = StudentFactory(last_name="Uwase", phone="+250788123456")
+    StudentFactory(last_name="Dubois", phone="+33612345678")
+    listing = staff_client.get(reverse("admin:programs_student_changelist")).content.decode()
+    assert "0788 123 456" in listing
+    assert "00 33 6 12 34 56 78" in listing
+    assert "+250788123456" not in listing
+    page = staff_client.get(reverse("admin:programs_student_change", args=[rwandan.pk]))
+    assert 'value="0788 123 456"' in page.content.decode()

@@ -1,6 +1,8 @@
 """The admin's home: the intakes staff work on now, their seats, places and queues, and links."""
 
 import datetime
+import re
+from http import HTTPStatus
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -75,6 +77,18 @@ def test_a_viewer_sees_the_intakes_but_no_export_import_or_email_links(client, v
     assert reverse("programs:enrollment-export") not in html
     assert reverse("admin:programs_intake_import_applicants", args=[busy_intake.pk]) not in html
     assert "Email queue" not in html
+    assert reverse("programs:funder-statement") not in html
+
+
+def test_each_co_funders_statement_is_one_click_from_home(client, manager, busy_intake):
+    html = _home(client, manager)
+    statement = reverse("programs:funder-statement")
+    links = re.findall(rf'href="{statement}\?partner=(\d+)">([^<]+)</a>', html)
+    assert [name for _pk, name in links] == ["Alibaba", "HEC"]
+    for pk, name in links:
+        page = client.get(f"{statement}?partner={pk}")
+        assert page.status_code == HTTPStatus.OK
+        assert f"Statement for {name}" in page.content.decode()
 
 
 def test_started_and_closed_intakes_are_left_out(client, manager, busy_intake):

@@ -7,6 +7,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from programs.models import Enrollment, Student
@@ -168,7 +169,7 @@ def test_a_student_resets_a_forgotten_password_by_email(client, owner):
     (message,) = deliver()
     assert message.subject == "Choose a new password"
     assert 'for the account "aline"' in message.body
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", message.body).group(1)
+    link = re.search(rf"{re.escape(settings.SITE_URL)}(/accounts/reset/\S+)", message.body).group(1)
 
     response = client.get(link, follow=True)
     assert response.status_code == HTTPStatus.OK

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -38,7 +39,7 @@ def applicant(september_intake):
 
 
 def claim_link(message) -> str:
-    match = re.search(r"http://testserver(/accounts/claim/\S+/)", message.body)
+    match = re.search(rf"{re.escape(settings.SITE_URL)}(/accounts/claim/\S+/)", message.body)
     assert match is not None, message.body
     return match.group(1)
 

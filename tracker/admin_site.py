@@ -32,12 +32,14 @@ class TrackerAdminSite(admin.AdminSite):
         return sorted(apps, key=rank)
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
-        from programs.selectors.home import staff_home
+        from programs.selectors.home import staff_home, statement_partners
 
         user = request.user
+        can_export = user.has_perm("programs.export_enrollment")
         context = {
             "home": staff_home() if user.has_perm("programs.view_intake") else None,
-            "can_export": user.has_perm("programs.export_enrollment"),
+            "can_export": can_export,
+            "statement_partners": statement_partners() if can_export else [],
             "can_import": user.has_perms(["programs.add_student", "programs.add_enrollment"]),
             "can_see_emails": user.has_perm("post_office.view_email"),
             **(extra_context or {}),

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Term, TermRecord
-from .base import HistoryAdmin, NeverDeletedMixin, SafeAutocompleteMixin
+from .base import HistoryAdmin, NeverDeletedMixin, SafeAutocompleteMixin, log_service_change
 
 
 @admin.register(Term)
@@ -36,6 +36,8 @@ class TermAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
     def start_term(self, request, queryset) -> None:
         for term in queryset.select_related("intake"):
             made = services.term_start(term=term, by=request.user)
+            if made:
+                log_service_change(request, [term], f"Opened {made} records for enrolled students.")
             self.message_user(
                 request,
                 ngettext(
@@ -63,12 +65,12 @@ class TermAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{term}: {' '.join(error.messages)}", messages.ERROR)
                 continue
-            self.message_user(
-                request,
-                f"{term} → {target.name}: {result.promoted} promoted, {result.repeating} "
-                f"repeating, {result.finished} finished the programme.",
-                messages.SUCCESS,
+            counts = (
+                f"{result.promoted} promoted, {result.repeating} repeating, "
+                f"{result.finished} finished the programme."
             )
+            log_service_change(request, [term], f"Promoted to {target.name}: {counts}")
+            self.message_user(request, f"{term} → {target.name}: {counts}", messages.SUCCESS)
 
 
 @admin.register(TermRecord)

@@ -12,11 +12,11 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import services
 from ..models import Disbursement
-from .base import HistoryAdmin, NeverDeletedMixin, SafeAutocompleteMixin
+from .base import HistoryAdmin, NeverDeletedMixin, SafeAutocompleteMixin, log_service_change
 from .money_schedule import DisbursementScheduleMixin, totals_by_currency
 
 Status = Disbursement.Status
@@ -166,10 +166,17 @@ class DisbursementAdmin(
             },
         )
 
-    def _report(self, request, done: int, refused: list[str]) -> None:
+    def _report(self, request, done: list[Disbursement], refused: list[str], log: str) -> None:
+        """Say what changed and what was refused; the rows changed go to "Recent actions"."""
         if done:
+            log_service_change(request, done, log)
             self.message_user(
-                request, _("%(count)d disbursement(s) changed.") % {"count": done}, messages.SUCCESS
+                request,
+                ngettext(
+                    "%(count)d disbursement changed.", "%(count)d disbursements changed.", len(done)
+                )
+                % {"count": len(done)},
+                messages.SUCCESS,
             )
         for message in refused:
             self.message_user(request, message, messages.ERROR)
@@ -180,14 +187,15 @@ class DisbursementAdmin(
             return self._confirm(
                 request, queryset, action="approve", title=_("Approve these disbursements?")
             )
-        done, refused = 0, []
+        done: list[Disbursement] = []
+        refused: list[str] = []
         for row in queryset.order_by("pk"):
             try:
                 services.disbursement_approve(disbursement=row, by=request.user)
-                done += 1
+                done.append(row)
             except ValidationError as error:
                 refused.append(f"{row}: {' '.join(error.messages)}")
-        self._report(request, done, refused)
+        self._report(request, done, refused, "Approved for payment.")
         return None
 
     @admin.action(description=gettext_lazy("Mark paid"), permissions=["change"])
@@ -200,7 +208,8 @@ class DisbursementAdmin(
             return self._confirm(
                 request, queryset, action="mark_paid", title=_("Mark these paid?"), form=form
             )
-        done, refused = 0, []
+        done: list[Disbursement] = []
+        refused: list[str] = []
         for row in queryset.order_by("pk"):
             try:
                 services.disbursement_mark_paid(
@@ -209,10 +218,14 @@ class DisbursementAdmin(
                     reference=form.cleaned_data["reference"],
                     by=request.user,
                 )
-                done += 1
+                done.append(row)
             except ValidationError as error:
                 refused.append(f"{row}: {' '.join(error.messages)}")
-        self._report(request, done, refused)
+        reference = form.cleaned_data["reference"]
+        paid = f"Marked paid on {form.cleaned_data['paid_on']:%Y-%m-%d}."
+        self._report(
+            request, done, refused, f"{paid[:-1]}, reference {reference}." if reference else paid
+        )
         return None
 
     @admin.action(description=gettext_lazy("Cancel (before payment)"), permissions=["change"])
@@ -222,14 +235,15 @@ class DisbursementAdmin(
             return self._confirm(
                 request, queryset, action="cancel", title=_("Cancel these payments?"), form=form
             )
-        done, refused = 0, []
+        done: list[Disbursement] = []
+        refused: list[str] = []
         for row in queryset.order_by("pk"):
             try:
                 services.disbursement_cancel(
                     disbursement=row, reason=form.cleaned_data["reason"], by=request.user
                 )
-                done += 1
+                done.append(row)
             except ValidationError as error:
                 refused.append(f"{row}: {' '.join(error.messages)}")
-        self._report(request, done, refused)
+        self._report(request, done, refused, f"Cancelled: {form.cleaned_data['reason']}")
         return None

@@ -15,10 +15,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import services
 from ..models import Disbursement, Intake
+from .base import log_service_change
 
 if TYPE_CHECKING:
     _DisbursementAdminBase = admin.ModelAdmin[Disbursement]
@@ -77,9 +78,15 @@ class DisbursementScheduleMixin(_DisbursementAdminBase):
             context.update(intake=intake, count=len(planned), totals=totals_by_currency(planned))
             return TemplateResponse(request, TEMPLATE, context)
         made = services.disbursements_schedule(intake=intake, by=request.user)  # type: ignore[arg-type]
+        if made:
+            log_service_change(request, [intake], f"Scheduled {made} disbursements.")
         self.message_user(
             request,
-            _("%(count)d disbursement(s) scheduled for %(intake)s.")
+            ngettext(
+                "%(count)d disbursement scheduled for %(intake)s.",
+                "%(count)d disbursements scheduled for %(intake)s.",
+                made,
+            )
             % {"count": made, "intake": intake},
             messages.SUCCESS if made else messages.WARNING,
         )

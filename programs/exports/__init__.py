@@ -7,8 +7,9 @@ is built for spreadsheets and for safety:
   (QUOTE_MINIMAL: fields with commas, quotes or line breaks are quoted) and CRLF line ends.
 - Formula injection (OWASP "CSV injection"): every text cell that starts with =, +, -, @, a tab,
   a carriage return or a line feed gets a leading single quote, so a spreadsheet shows it as
-  text instead of running it. A phone number "+250788123456" is therefore written
-  "'+250788123456". django-import-export's own escaping only handles a leading "=".
+  text instead of running it. Phone numbers are written as dialled with hyphens
+  ("0788-123-456", programs.phones.phone_for_csv), so they never need it.
+  django-import-export's own escaping only handles a leading "=".
 - It streams: rows come from one query read as it goes (QuerySet.iterator on SQLite, COPY on
   PostgreSQL: see text_rows), co-funders from one query made up front, so memory stays flat
   and the number of queries does not grow with rows. Its speed is measured against the

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
-from ..models import Enrollment, Intake, IntakeFunding
+from ..models import Enrollment, Intake, IntakeFunding, Partner
 from .occupancy import Taken, places_taken
 
 Status = Enrollment.Status
@@ -127,3 +127,9 @@ def staff_home(today: datetime.date | None = None) -> StaffHome:
         emails_queued=emails.get(STATUS.queued, 0) + emails.get(STATUS.requeued, 0),
         emails_failed=emails.get(STATUS.failed, 0),
     )
+
+
+def statement_partners() -> list[Partner]:
+    """The co-funders a statement can be made for (the statement's own choice of partner), for
+    the home's links: one query."""
+    return list(Partner.objects.filter(funding_shares__isnull=False).distinct().order_by("name"))

@@ -42,6 +42,14 @@ LAST_NAMES = [
 
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "cohort-demo-2027"
+FRENCH_INTAKE_NAMES = {
+    "September 2027": "Septembre 2027",
+    "Spring 2027": "Printemps 2027",
+    "2025 cohort": "Promotion 2025",
+    "2026 cohort": "Promotion 2026",
+    "2027 cohort": "Promotion 2027",
+    "2026 delegation": "Délégation 2026",
+}
 
 
 class Command(BaseCommand):
@@ -81,6 +89,11 @@ class Command(BaseCommand):
         if intake is None:
             intake = Intake(program=program, name=name, **fields)
             services.intake_save(intake=intake, reason="Demo data")
+        # The French name, so that a French page reads "Postuler pour Septembre 2027" (seen on
+        # the screenshots, docs/public.md); also given to intakes of an earlier demo load.
+        if not getattr(intake, "name_fr", "") and name in FRENCH_INTAKE_NAMES:
+            setattr(intake, "name_fr", FRENCH_INTAKE_NAMES[name])  # noqa: B010
+            services.intake_save(intake=intake, reason="Demo data: French name")
         return intake
 
     def students(self, intake: Intake, rows: list[tuple[str, FundingSource | None, int]]) -> None:
