@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Enrollment, Intake, IntakeFunding
+from .models import Enrollment, FundingSource, Intake, IntakeFunding
 from .selectors import occupancy
 from .selectors.bars import Bar
 from .selectors.funder_report import (
@@ -42,6 +42,7 @@ class IntakeDashboard:
     seats: Bar
     funded: list[Bar]
     unfunded: Bar
+    self_funded: list[Bar]  # sources of the kind "self-funded": reserved seats, not funded places
     statuses: list[Bar]
     waitlist_length: int
     total_enrollments: int
@@ -64,16 +65,27 @@ def intake_dashboard(intake: Intake) -> IntakeDashboard:
         capacity,
         f"{taken} of {capacity} seats taken ({max(capacity - taken, 0)} left).",
     )
-    funded = []
+    funded, self_funded = [], []
     for funding in fundings:
-        held = held_by_source[funding.funding_source_id]
+        source = funding.funding_source
+        held = status_counts.taken(source.pk)
+        left = max(funding.places - held.total, 0)
+        if source.kind == FundingSource.Kind.SELF:
+            # Seats reserved for students who pay: never called funded places.
+            text = f"{source.name}: {held.total} of {funding.places} reserved seats taken"
+            self_funded.append(
+                Bar(source.name, held.total, funding.places, f"{text} ({left} left).")
+            )
+            continue
+        # Offers hold a place but commit no money yet: told apart from the enrolled.
+        breakdown = f": {held.breakdown}" if held.total else ""
         funded.append(
             Bar(
-                funding.funding_source.name,
-                held,
+                source.name,
+                held.total,
                 funding.places,
-                f"{funding.funding_source.name}: {held} of {funding.places} funded places "
-                f"taken ({max(funding.places - held, 0)} left).",
+                f"{source.name}: {held.total} of {funding.places} funded places "
+                f"taken{breakdown} ({left} left).",
             )
         )
     reserved = sum(f.places for f in fundings)
@@ -102,6 +114,7 @@ def intake_dashboard(intake: Intake) -> IntakeDashboard:
         seats=seats,
         funded=funded,
         unfunded=unfunded,
+        self_funded=self_funded,
         statuses=statuses,
         waitlist_length=counts[Enrollment.Status.WAITLISTED],
         total_enrollments=total,
