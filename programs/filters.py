@@ -132,6 +132,13 @@ class FunderReportForm(StaffFilterForm):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Seats whose students pay have no funder to report to (selectors/funder_report.py).
+        field = self.fields["funding_source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = FundingSource.objects.exclude(kind=FundingSource.Kind.SELF)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         # A funders' version is sent to one funder: it lists that source's students only.

@@ -87,3 +87,13 @@ def test_without_offers_the_admin_shows_the_plain_count(
     listing = staff_client.get(reverse("admin:programs_intake_changelist")).content.decode()
 
     assert "HEC–Alibaba Joint Scholarship: 3 / 20<" in listing
+
+
+def test_the_funder_report_leaves_self_funded_sources_out(filled, client, manager):
+    assert [r.source.name for r in reports.funder_report(intake=filled)] == [
+        "HEC–Alibaba Joint Scholarship"
+    ]
+    client.force_login(manager)
+    page = client.get(reverse("programs:funder-report"), {"intake": filled.pk}).content.decode()
+    assert "14 filled: 12 enrolled, 2 offered" in page
+    assert "Self-funded" not in page

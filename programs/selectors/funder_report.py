@@ -234,10 +234,20 @@ def funder_report(
     sources, their co-funders, intake fundings, counts, funded students. The students are not
     read (four queries) when more than `student_limit` fill the places shown.
     """
-    fundings_query = IntakeFunding.objects.select_related("intake__program").order_by(
-        "funding_source__name", "-intake__start_date", "intake__program__name", "intake__name"
+    # A source of the kind "self-funded" reserves seats whose students pay: no funder, no
+    # funded places, so it is not in the report.
+    fundings_query = (
+        IntakeFunding.objects.select_related("intake__program")
+        .exclude(funding_source__kind=FundingSource.Kind.SELF)
+        .order_by(
+            "funding_source__name", "-intake__start_date", "intake__program__name", "intake__name"
+        )
     )
-    sources = FundingSource.objects.filter(intake_fundings__isnull=False).distinct()
+    sources = (
+        FundingSource.objects.filter(intake_fundings__isnull=False)
+        .exclude(kind=FundingSource.Kind.SELF)
+        .distinct()
+    )
     if funding_source is not None:
         fundings_query = fundings_query.filter(funding_source=funding_source)
         sources = sources.filter(pk=funding_source.pk)
