@@ -52,7 +52,7 @@ def test_schedule_shows_the_count_and_total_then_schedules_once(finance_client, 
     assert Disbursement.objects.first().history.first().history_user == finance_client.user
     again = finance_client.post(SCHEDULE, {"intake": costed.pk, "confirm": "yes"}, follow=True)
     assert Disbursement.objects.count() == 2 * terms * 2
-    assert f"0 disbursement(s) scheduled for {costed}." in _messages(again)
+    assert f"0 disbursements scheduled for {costed}." in _messages(again)
 
 
 def test_the_confirmation_takes_the_same_queries_for_more_students(finance_client, costed):
@@ -107,7 +107,7 @@ def test_cancel_asks_for_a_reason_and_refuses_a_paid_one(finance_client, costed)
     assert (paid.status, scheduled.status) == ("paid", "cancelled")
     assert scheduled.history.first().history_change_reason == "Cancelled: Paid by the ministry"
     notes = " ".join(_messages(done))
-    assert "1 disbursement(s) changed." in notes
+    assert "1 disbursement changed." in notes
     assert "This disbursement is paid and cannot be cancelled" in notes
 
 

@@ -12,7 +12,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import services
 from ..models import Disbursement
@@ -169,7 +169,12 @@ class DisbursementAdmin(
     def _report(self, request, done: int, refused: list[str]) -> None:
         if done:
             self.message_user(
-                request, _("%(count)d disbursement(s) changed.") % {"count": done}, messages.SUCCESS
+                request,
+                ngettext(
+                    "%(count)d disbursement changed.", "%(count)d disbursements changed.", done
+                )
+                % {"count": done},
+                messages.SUCCESS,
             )
         for message in refused:
             self.message_user(request, message, messages.ERROR)

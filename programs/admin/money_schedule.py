@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import services
 from ..models import Disbursement, Intake
@@ -79,7 +79,11 @@ class DisbursementScheduleMixin(_DisbursementAdminBase):
         made = services.disbursements_schedule(intake=intake, by=request.user)  # type: ignore[arg-type]
         self.message_user(
             request,
-            _("%(count)d disbursement(s) scheduled for %(intake)s.")
+            ngettext(
+                "%(count)d disbursement scheduled for %(intake)s.",
+                "%(count)d disbursements scheduled for %(intake)s.",
+                made,
+            )
             % {"count": made, "intake": intake},
             messages.SUCCESS if made else messages.WARNING,
         )

@@ -34,12 +34,12 @@ def test_finance_approves_then_marks_paid(
 
     select_and_run("Approve for payment")
     page.get_by_role("button", name="Yes, I am sure").click()
-    page.get_by_text("2 disbursement(s) changed.").wait_for()
+    page.get_by_text("2 disbursements changed.").wait_for()
     select_and_run("Mark paid")
     page.get_by_label("Paid on").fill("2027-09-05")
     page.get_by_label("Reference").fill("BK-2027-09")
     page.get_by_role("button", name="Yes, I am sure").click()
-    page.get_by_text("2 disbursement(s) changed.").wait_for()
+    page.get_by_text("2 disbursements changed.").wait_for()
     assert sorted(
         Disbursement.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", "reference")
     ) == [("paid", "BK-2027-09"), ("paid", "BK-2027-09")]

@@ -34,7 +34,7 @@ def test_finance_schedules_an_intake(finance_page, september_intake):
     page.get_by_text("Total: 1000.00 RWF").wait_for()
     assert not Disbursement.objects.exists()
     page.get_by_role("button", name="Yes, schedule them").click()
-    page.get_by_text(f"{count} disbursement(s) scheduled for {september_intake}.").wait_for()
+    page.get_by_text(f"{count} disbursements scheduled for {september_intake}.").wait_for()
     assert Disbursement.objects.count() == count
     assert page.problems == []
 
@@ -59,7 +59,7 @@ def test_finance_cancels_and_adds_an_adjustment(finance_page, september_intake):
     page.get_by_role("button", name="Go").click()
     page.get_by_label("Why are they cancelled?").fill("Paid by the ministry")
     page.get_by_role("button", name="Yes, I am sure").click()
-    page.get_by_text("1 disbursement(s) changed.").wait_for()
+    page.get_by_text("1 disbursement changed.").wait_for()
     page.get_by_text("This disbursement is paid and cannot be cancelled").wait_for()
     scheduled.refresh_from_db()
     paid.refresh_from_db()
