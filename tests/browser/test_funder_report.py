@@ -42,6 +42,7 @@ def test_a_manager_opens_one_sources_version_for_funders(new_page, catalogue, st
     page = new_page(user=user)
     page.goto(f"/staff/funder-report/?intake={intake.pk}")
     assert "2 filled: 1 enrolled, 1 offered" in page.locator("main, #content").first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert serious_violations(page) == []
 
     page.get_by_role("link", name=f"Version for the funders of {scholarship.name}").click()
