@@ -132,6 +132,30 @@ class FunderReportForm(StaffFilterForm):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Seats whose students pay have no funder to report to (selectors/funder_report.py).
+        field = self.fields["funding_source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = FundingSource.objects.exclude(kind=FundingSource.Kind.SELF)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A funders' version is sent to one funder: it lists that source's students only.
+        if (
+            data.get("audience") == "funder"
+            and not data.get("funding_source")
+            and "funding_source" not in self.errors
+        ):
+            self.add_error(
+                "funding_source",
+                _(
+                    "The version for funders is made for one funding source: choose the "
+                    "funding source it is for, so that it lists only that source's students."
+                ),
+            )
+        return data
+
 
 class CohortExportForm(StaffFilterForm):
     """The cohort export's one filter: ?intake=ID (required)."""

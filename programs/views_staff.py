@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from . import exports, reports
+from .exports.funder_report import funder_report_header, funder_report_rows
 from .exports.statement import STATEMENT_COLUMNS, statement_rows
 from .filters import (
     CohortExportForm,
@@ -127,6 +128,9 @@ def funder_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "for_funders": for_funders,
         "query": request.GET.urlencode(),
     }
+    staff_query = request.GET.copy()
+    staff_query.pop("audience", None)
+    context["staff_query"] = staff_query.urlencode()
     cohorts = funder_cohort(context["sources"])
     for report in context["sources"]:
         for line in report.lines:
@@ -153,48 +157,6 @@ def funder_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "programs/staff/funder_report.html", _admin_context(request, **context))
 
 
-FUNDER_REPORT_COLUMNS = [
-    "Funding source",
-    "Programme",
-    "Intake",
-    "Intake start date",
-    "Funded places",
-    "Places filled",
-    "Places left",
-    "Cost per place",
-    "Currency",
-    "Committed total",
-    "Co-funder",
-    "Share",
-    "Committed by co-funder",
-    "Funded students",
-]
-
-
-def _funder_report_rows(sources: list[reports.SourceReport]):
-    """One row per funding source, intake and co-funder (one row when there is no co-funder)."""
-    for report in sources:
-        for line in report.lines:
-            common = [
-                report.source.name,
-                line.intake.program.name,
-                line.intake.name,
-                line.intake.start_date.isoformat(),
-                line.places,
-                line.filled,
-                line.left,
-                f"{line.cost_per_place:f}" if line.cost_per_place is not None else "",
-                line.currency if line.cost_per_place is not None else "",
-                f"{line.committed_total:f}" if line.committed_total is not None else "",
-            ]
-            names = "; ".join(student.name for student in line.students)
-            if not line.co_funders:
-                yield [*common, "", "", "", names]
-            for co_funder in line.co_funders:
-                amount = f"{co_funder.amount:f}" if co_funder.amount is not None else ""
-                yield [*common, co_funder.name, co_funder.share_text, amount, names]
-
-
 @require_safe
 @login_required
 @permission_required(EXPORT_PERMISSION, raise_exception=True)
@@ -206,8 +168,8 @@ def funder_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | Strea
     data = form.cleaned_data
     sources = reports.funder_report(funding_source=data["funding_source"], intake=data["intake"])
     return exports.csv_response(
-        header=FUNDER_REPORT_COLUMNS,
-        rows=_funder_report_rows(sources),
+        header=funder_report_header(sources),
+        rows=funder_report_rows(sources),
         filename=exports.export_filename("funder-report", *(form.scope() or ["all"])),
         user=request.user,
         kind=ExportLog.Kind.FUNDER_REPORT,

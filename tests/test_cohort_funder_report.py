@@ -65,14 +65,23 @@ def test_each_funded_student_with_year_standing_and_the_leavers(
     ]
 
 
-def test_the_report_pages_show_it(client, manager, september_intake, funded_cohort):
+def test_the_report_pages_show_it(
+    client, manager, september_intake, joint_scholarship, funded_cohort
+):
     client.force_login(manager)
     url = reverse("programs:funder-report")
     page = client.get(url, {"intake": september_intake.pk}).content.decode()
     assert "Funded students who left" in page
     assert funded_cohort["left"].student.full_name in page
     assert "On probation" in page
-    shared = client.get(url, {"intake": september_intake.pk, "audience": "funder"})
+    shared = client.get(
+        url,
+        {
+            "intake": september_intake.pk,
+            "funding_source": joint_scholarship.pk,
+            "audience": "funder",
+        },
+    )
     text = shared.content.decode()
     assert "year 1, on probation" in text
     assert "Funded students studying per term" in text

@@ -58,7 +58,10 @@ def test_the_page_draws_bars_with_words_beside_them(client, september):
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "15 of 22 seats taken (7 left)." in page
-    assert "HEC–Alibaba Joint Scholarship: 14 of 20 funded places taken (6 left)." in page
+    assert (
+        "HEC–Alibaba Joint Scholarship: 14 of 20 funded places taken: 12 enrolled, 2 offered"
+        " (6 left)." in page
+    )
     assert "Self-funded seats (no funding source): 1 of 2 taken (1 left)." in page
     assert '<dt>On the waitlist</dt><dd class="figure">2</dd>' in page
     # 15/22 = 68.2%: an SVG attribute, no inline style, no script, nothing from elsewhere.

@@ -144,7 +144,11 @@ PAGES: dict[str, tuple[str, Callable[[World], str]]] = {
     "funder report": ("staff", lambda w: _url("programs:funder-report")),
     "funder report for funders": (
         "staff",
-        lambda w: _url("programs:funder-report", query="audience=funder"),
+        # A funders' version is for one source (it lists that source's students only).
+        lambda w: _url(
+            "programs:funder-report",
+            query=f"audience=funder&funding_source={next(iter(w.fundings.values())).pk}",
+        ),
     ),
     "funder report CSV": ("staff", lambda w: _url("programs:funder-report-csv")),
     "intake dashboard": (

@@ -61,16 +61,18 @@ def test_the_demo_intake_has_14_of_its_20_jointly_funded_places_filled(september
 
     line = _line(report, "September 2027")
     assert (line.places, line.filled, line.left) == (20, 14, 6)
+    # seed_demo's invented split and cost (the real ones are not public): 50/50, 3,000,000 RWF.
     assert [(s.partner.short_name, s.share_percent) for s in report.shares] == [
-        ("HEC", None),
-        ("Alibaba", None),
+        ("HEC", 50),
+        ("Alibaba", 50),
     ]
-    assert not report.shares_given
-    # No cost per place is recorded for the scholarship: no amounts at all.
-    assert line.committed_total is None
+    assert report.shares_given
+    assert line.filled_text == "14 filled: 12 enrolled, 2 offered"
+    # 12 enrolled commit 36,000,000 RWF; the 2 offers, 6,000,000, are pending.
+    assert (line.committed_total, line.pending_total) == (Decimal("36000000"), Decimal("6000000"))
     assert [(c.name, c.share_text, c.amount) for c in line.co_funders] == [
-        ("HEC", "share not given", None),
-        ("Alibaba", "share not given", None),
+        ("HEC", "50%", Decimal("18000000.00")),
+        ("Alibaba", "50%", Decimal("18000000.00")),
     ]
     assert len(line.students) == 14
     assert {s.status for s in line.students} == {"enrolled", "offered"}
@@ -86,14 +88,14 @@ def test_the_demo_intake_reports_both_of_its_funding_sources(september):
 
 
 def test_unknown_shares_give_the_total_only(scholarship, september):
-    scholarship.cost_per_place = Decimal("3000000")
-    scholarship.currency = "RWF"
-    scholarship.save()
+    scholarship.shares.update(share_percent=None)
 
     (report,) = reports.funder_report(funding_source=scholarship, intake=september)
 
     line = report.lines[0]
-    assert line.committed_total == Decimal("42000000.00")  # 14 filled x 3,000,000
+    # 12 enrolled x 3,000,000 committed; the 2 offers are pending, apart.
+    assert line.committed_total == Decimal("36000000.00")
+    assert line.pending_total == Decimal("6000000.00")
     assert [c.amount for c in line.co_funders] == [None, None]
 
 
@@ -151,8 +153,9 @@ def test_managers_read_the_report_with_emails(client, manager, september, schola
 
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "HEC (share not given); Alibaba (share not given)." in page
+    assert "HEC (50%); Alibaba (50%)." in page
     assert "14 of 20 funded places filled (6 left)." in page
+    assert "14 filled: 12 enrolled, 2 offered" in page
     student = september.enrollments.filter(funding_source=scholarship, status="enrolled").first()
     assert student.student.email in page
     assert not ExportLog.objects.exists()  # the staff page stays in the tracker
@@ -213,7 +216,10 @@ def test_an_unscoped_report_over_the_limit_shows_numbers_and_links_only(
     listed = client.get(REPORT_URL, {"funding_source": scholarship.pk, "intake": september.pk})
     assert name in listed.content.decode()
     # The funders' version follows the same rule; the CSV lists everyone.
-    funders = client.get(REPORT_URL, {"audience": "funder"}).content.decode()
+    monkeypatch.setattr(views_staff, "REPORT_STUDENT_LIMIT", 10)
+    funders = client.get(
+        REPORT_URL, {"funding_source": scholarship.pk, "audience": "funder"}
+    ).content.decode()
     assert name not in funders and "14 funded students" in funders
     assert name in b"".join(client.get(CSV_URL).streaming_content).decode("utf-8-sig")
 
@@ -258,13 +264,22 @@ def test_the_csv_for_funders_has_the_numbers_and_names_only(client, manager, sep
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body[3:].decode("utf-8"))))
     numbers = [
-        (r["Funding source"], r["Co-funder"], r["Share"], r["Funded places"], r["Places filled"],
-         r["Places left"])
+        (r["Funding source"], r["Co-funders"], r["Funded places"], r["Places filled"],
+         r["Enrolled"], r["Offered"], r["Places left"], r["Committed by HEC"])
         for r in rows
     ]  # fmt: skip
+    # One row per source and intake; HEC's half of the 12 enrolled students' places.
     assert numbers == [
-        ("HEC–Alibaba Joint Scholarship", "HEC", "share not given", "20", "14", "6"),
-        ("HEC–Alibaba Joint Scholarship", "Alibaba", "share not given", "20", "14", "6"),
+        (
+            "HEC–Alibaba Joint Scholarship",
+            "HEC (50%); Alibaba (50%)",
+            "20",
+            "14",
+            "12",
+            "2",
+            "6",
+            "18000000.00",
+        ),
     ]
     assert len(rows[0]["Funded students"].split("; ")) == 14
     assert "@" not in body.decode("utf-8")
@@ -274,7 +289,7 @@ def test_the_csv_for_funders_has_the_numbers_and_names_only(client, manager, sep
         in (response["Content-Disposition"])
     )
     log = ExportLog.objects.get()
-    assert (log.kind, log.user, log.row_count) == (ExportLog.Kind.FUNDER_REPORT, manager, 2)
+    assert (log.kind, log.user, log.row_count) == (ExportLog.Kind.FUNDER_REPORT, manager, 1)
     assert log.filters == {
         "via": "funder report",
         "intake": {"id": september.pk, "name": str(september)},
@@ -296,4 +311,4 @@ def test_the_csv_escapes_formula_like_names(client, manager, september, scholars
 
     rows = list(csv.reader(io.StringIO(body[3:].decode("utf-8"))))
     assert {row[0] for row in rows[1:]} == {"'+Scholarship"}
-    assert rows[1][-1].startswith("'=HYPERLINK(x) Aaron; ")
+    assert rows[1][rows[0].index("Funded students")].startswith("'=HYPERLINK(x) Aaron; ")

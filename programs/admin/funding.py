@@ -12,7 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from .. import services
 from ..models import FundingShare, FundingSource, IntakeFunding, Partner
-from ..selectors.occupancy import fundings_with_taken
+from ..selectors.occupancy import funding_taken_words, fundings_with_taken
 from .base import HistoryAdmin, SafeAutocompleteMixin, refuse_delete
 from .forms import FundingShareAdminForm, FundingShareInlineFormSet, IntakeFundingAdminForm
 
@@ -127,8 +127,8 @@ class IntakeFundingAdmin(SafeAutocompleteMixin, HistoryAdmin):
         return fundings_with_taken().select_related("intake__program")
 
     @admin.display(description="taken", ordering="taken")
-    def places_taken(self, obj: IntakeFundingWithTaken) -> int:
-        return obj.taken
+    def places_taken(self, obj: IntakeFundingWithTaken) -> str:
+        return funding_taken_words(obj)
 
     def delete_view(self, request, object_id, extra_context=None):
         funding = self.get_object(request, object_id)

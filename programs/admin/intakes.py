@@ -21,7 +21,7 @@ from .. import services
 from ..http import AuthenticatedHttpRequest
 from ..models import ApplicationStatus, Enrollment, FundingSource, Intake, IntakeFunding
 from ..selectors import occupancy
-from ..selectors.occupancy import fundings_with_taken
+from ..selectors.occupancy import funding_taken_words, fundings_with_taken
 from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin, log_service_change
 from .exports import IntakeImportMixin
 from .forms import IntakeAdminForm, IntakeFundingFormSet
@@ -38,10 +38,19 @@ def _funding_summary(intake: Intake):
     fundings = cast("list[IntakeFundingWithTaken]", list(intake.fundings.all()))
     if not fundings:
         return "–"
+    # Offers hold a place but commit no money yet: told apart from the enrolled.
     return format_html_join(
         mark_safe("<br>"),
-        "{}: {} / {}",
-        ((f.funding_source.name, f.taken, f.places) for f in fundings),
+        "{}: {} / {}{}",
+        (
+            (
+                f.funding_source.name,
+                f.taken,
+                f.places,
+                f" ({f.offered} offered)" if f.offered else "",
+            )
+            for f in fundings
+        ),
     )
 
 
@@ -59,7 +68,7 @@ class IntakeFundingInline(admin.TabularInline):
 
     @admin.display(description="taken")
     def places_taken(self, obj: IntakeFunding) -> str:
-        return str(getattr(obj, "taken", "–")) if obj.pk else "–"
+        return funding_taken_words(obj) if obj.pk else "–"
 
 
 def _enrollments_shown(intake: Intake) -> list[Enrollment]:

@@ -24,9 +24,11 @@ class IntakeCounts(TypedDict):
 
 
 class FundingTaken(TypedDict):
-    """occupancy.fundings_with_taken(): seat-holding enrollments of that source there."""
+    """occupancy.fundings_with_taken(): seat-holding enrollments of that source there, and
+    how many of them are offers only."""
 
     taken: int
+    offered: int
 
 
 if TYPE_CHECKING:

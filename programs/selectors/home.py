@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
-from ..models import Enrollment, Intake, IntakeFunding, Partner
+from ..models import Enrollment, FundingSource, Intake, IntakeFunding, Partner
 from .occupancy import Taken, places_taken
 
 Status = Enrollment.Status
@@ -50,6 +50,8 @@ class HomeIntake:
     waitlist: int
     funded: list[FundedLine] = field(default_factory=list)
     self_funded: Taken = field(default_factory=Taken)
+    # Places of sources of the kind "self-funded": reserved seats, never called funded places.
+    self_funded_sources: list[FundedLine] = field(default_factory=list)
 
     @property
     def seats_left(self) -> int:
@@ -98,6 +100,18 @@ def staff_home(today: datetime.date | None = None) -> StaffHome:
     for intake in intakes:
         held = [t for (intake_id, _), t in taken.items() if intake_id == intake.pk]
         seats = sum(t.total for t in held)
+        lines = {
+            f.pk: FundedLine(
+                source=f.funding_source.name,
+                places=f.places,
+                taken=taken.get((intake.pk, f.funding_source_id), Taken()),
+            )
+            for f in fundings.get(intake.pk, [])
+        }
+        paying = {
+            f.pk: f.funding_source.kind != FundingSource.Kind.SELF
+            for f in fundings.get(intake.pk, [])
+        }
         rows.append(
             HomeIntake(
                 intake=intake,
@@ -105,15 +119,9 @@ def staff_home(today: datetime.date | None = None) -> StaffHome:
                 seats_taken=seats,
                 offers_waiting=sum(t.offered for t in held),
                 waitlist=waiting.get(intake.pk, 0),
-                funded=[
-                    FundedLine(
-                        source=f.funding_source.name,
-                        places=f.places,
-                        taken=taken.get((intake.pk, f.funding_source_id), Taken()),
-                    )
-                    for f in fundings.get(intake.pk, [])
-                ],
+                funded=[line for pk, line in lines.items() if paying[pk]],
                 self_funded=taken.get((intake.pk, None), Taken()),
+                self_funded_sources=[line for pk, line in lines.items() if not paying[pk]],
             )
         )
     emails = dict(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from ..models import Enrollment, IntakeFunding
+from ..models import SEAT_HOLDING, Enrollment, IntakeFunding
 
 Status = Enrollment.Status
 
@@ -57,6 +58,16 @@ class Taken:
     def total(self) -> int:
         return self.offered + self.enrolled + self.completed
 
+    @property
+    def breakdown(self) -> str:
+        """ "12 enrolled, 2 offered": the non-zero parts; offers hold a place, commit nothing."""
+        parts = [
+            (self.enrolled, _("%(n)s enrolled")),
+            (self.completed, _("%(n)s completed")),
+            (self.offered, _("%(n)s offered")),
+        ]
+        return ", ".join(str(text) % {"n": n} for n, text in parts if n)
+
 
 @dataclass(frozen=True)
 class StatusCounts:
@@ -67,9 +78,17 @@ class StatusCounts:
     held_by_source: Counter[int | None] = field(default_factory=Counter)
     sources_in_use: set[int] = field(default_factory=set)
 
+    held_by_source_status: Counter[tuple[int | None, str]] = field(default_factory=Counter)
+
     @property
     def seats_taken(self) -> int:
         return sum(self.held_by_source.values())
+
+    def taken(self, source_id: int | None) -> Taken:
+        """The seat-holding enrollments of one source (None: self-funded), by status."""
+        return Taken(
+            **{status: self.held_by_source_status[(source_id, status)] for status in SEAT_HOLDING}
+        )
 
 
 def status_counts(intake_id: int) -> StatusCounts:
@@ -88,6 +107,7 @@ def status_counts(intake_id: int) -> StatusCounts:
             counts.sources_in_use.add(row["funding_source_id"])
         if row["status"] in Enrollment.SEAT_HOLDING:
             counts.held_by_source[row["funding_source_id"]] += row["n"]
+            counts.held_by_source_status[(row["funding_source_id"], row["status"])] += row["n"]
     return counts
 
 
@@ -116,19 +136,35 @@ def funded_places_taken(intake_ids: Iterable[int]) -> dict[tuple[int, int], int]
     return funded
 
 
-def fundings_with_taken() -> QuerySet[IntakeFunding]:
-    """IntakeFunding rows annotated with `taken`: seat-holding enrollments of that source there."""
-    taken = (
+def _held(statuses: list[str]) -> Coalesce:
+    held = (
         Enrollment.objects.filter(
             intake_id=OuterRef("intake_id"),
             funding_source_id=OuterRef("funding_source_id"),
-            status__in=Enrollment.SEAT_HOLDING,
+            status__in=statuses,
         )
         .order_by()
         .values("intake_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(held, output_field=IntegerField()), 0)
+
+
+def fundings_with_taken() -> QuerySet[IntakeFunding]:
+    """IntakeFunding rows annotated with `taken` (seat-holding enrollments of that source
+    there) and `offered` (those of them only offered: they hold a place, commit nothing yet)."""
     return IntakeFunding.objects.select_related("funding_source").annotate(
-        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+        taken=_held(list(Enrollment.SEAT_HOLDING)), offered=_held([Status.OFFERED])
+    )
+
+
+def funding_taken_words(funding: IntakeFunding) -> str:
+    """ "14 (12 enrolled, 2 offered)" for a row of fundings_with_taken()."""
+    taken, offered = getattr(funding, "taken", 0), getattr(funding, "offered", 0)
+    if not offered:
+        return str(taken)
+    return str(
+        _("%(taken)s (%(enrolled)s enrolled or completed, %(offered)s offered)")
+        % {"taken": taken, "enrolled": taken - offered, "offered": offered}
     )

@@ -35,7 +35,7 @@ def test_a_manager_opens_an_intake_dashboard_from_the_home(new_page, manager_use
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert serious_violations(page) == []
     row.get_by_role("link", name="Cross-Border E-commerce Degree — September 2027").click()
-    page.get_by_role("heading", name="Seats").wait_for()
+    page.get_by_role("heading", name="Seats", exact=True).wait_for()
     assert "/staff/intakes/" in page.url
     assert page.problems == []
 

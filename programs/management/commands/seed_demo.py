@@ -17,6 +17,7 @@ from django.db import transaction
 
 from programs import emails, services
 from programs.demo import cohort as demo_cohort
+from programs.demo import money as demo_money
 from programs.models import (
     Enrollment,
     FundingSource,
@@ -267,6 +268,10 @@ class Command(BaseCommand):
                 (Status.REJECTED, None, 1),
             ],
         )
+
+        # Invented cost and split (the real ones are not public), then the first term's money.
+        demo_money.cost_and_split(scholarship, hec, alibaba)
+        demo_money.schedule_and_pay_hec(september, hec)
 
         self.earlier_cohort(degree, scholarship)
 
