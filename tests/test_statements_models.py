@@ -116,7 +116,7 @@ def test_staff_read_the_deliveries_and_cannot_change_them(
         page = client.get(url)
     assert page.status_code == HTTPStatus.OK
     assert page.content.decode().count("2027-09") == 3
-    for n in range(3, 9):
+    for _ in range(3, 9):
         StatementDelivery.objects.create(partner=PartnerFactory(), month=datetime.date(2027, 9, 1))
     with django_assert_num_queries(10):
         client.get(url)

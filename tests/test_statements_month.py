@@ -16,38 +16,20 @@ from django.test.utils import CaptureQueriesContext
 from programs import services
 from programs.exports import BOM
 from programs.exports.statement import statement_csv_bytes
-from programs.models import Disbursement, Partner
+from programs.models import Partner
 from programs.selectors.statement import funder_statement
 
 from .factories import IntakeFactory
 from .money import cost_and_split, costed_intake
+from .statements_support import OCTOBER, SEPTEMBER, paid_hec
 
 pytestmark = pytest.mark.django_db
-SEPTEMBER, OCTOBER = datetime.date(2027, 9, 1), datetime.date(2027, 10, 1)
 K = Decimal(1000)
-
-
-def pay(row: Disbursement, on: datetime.date) -> None:
-    services.disbursement_approve(disbursement=row, by=None)
-    services.disbursement_mark_paid(disbursement=row, on=on, reference="B", by=None)
 
 
 @pytest.fixture
 def hec(september_intake, joint_scholarship):
-    """Two students, 1,000,000 a year, HEC 60 %: 300,000 per student and term. The first term
-    starts on 30 September; one payment on 1 October, one on 31 October, and one for the
-    second term (March) paid early, on 15 October."""
-    september_intake.start_date = datetime.date(2027, 9, 30)
-    september_intake.save()
-    cost_and_split(joint_scholarship, "1000000", "40", "60")
-    terms, _ = costed_intake(september_intake, joint_scholarship, students=2, years=1)
-    services.disbursements_schedule(intake=september_intake)
-    hec = Partner.objects.get(name="HEC")
-    first, second = hec.disbursements.filter(term=terms[0]).order_by("pk")
-    pay(first, datetime.date(2027, 10, 1))
-    pay(second, datetime.date(2027, 10, 31))
-    pay(hec.disbursements.filter(term=terms[1]).order_by("pk")[0], datetime.date(2027, 10, 15))
-    return hec
+    return paid_hec(september_intake, joint_scholarship)
 
 
 def figures(line, *names):
@@ -128,7 +110,7 @@ def test_the_months_csv_has_its_two_columns_and_totals_that_add_up(hec):
     for column in range(9, 17):
         assert sum(Decimal(row[column]) for row in terms) == Decimal(total[column])
     # the staff download keeps its columns
-    assert len(list(csv.reader(io.StringIO(statement_csv_bytes(lines).decode())))[0]) == 15
+    assert len(next(csv.reader(io.StringIO(statement_csv_bytes(lines).decode())))) == 15
 
 
 def test_a_months_statement_takes_the_same_queries_for_more_intakes_and_students(

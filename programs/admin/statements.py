@@ -12,12 +12,12 @@ from ..models import StatementDelivery
 
 @admin.register(StatementDelivery)
 class StatementDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["partner", "month_name", "recipients", "created_at"]
+    list_display = ["partner", "month_name", "recipients", "created_at", "sent_by"]
     list_filter = ["month", "partner"]
-    list_select_related = ["partner"]
+    list_select_related = ["partner", "sent_by"]
     search_fields = ["partner__name", "partner__short_name"]
-    fields = ["partner", "month", "recipients", "created_at"]
-    readonly_fields = fields
+    fields = ["partner", "month", "recipients", "created_at", "sent_by"]
+    readonly_fields = ["partner", "month", "recipients", "created_at", "sent_by"]
     date_hierarchy = "month"
 
     @admin.display(description=gettext_lazy("month"), ordering="month")

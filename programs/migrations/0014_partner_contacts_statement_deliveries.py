@@ -192,6 +192,17 @@ class Migration(migrations.Migration):
                         default=0, help_text="How many contacts the statement was sent to."
                     ),
                 ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who sent it by hand; empty when the mail worker sent it on the 1st.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "partner",

@@ -7,6 +7,7 @@ statement only (docs/architecture.md, "Monthly statements").
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -72,6 +73,14 @@ class StatementDelivery(models.Model):
     month = models.DateField(help_text=_("The first day of the month the statement covers."))
     recipients = models.PositiveSmallIntegerField(
         default=0, help_text=_("How many contacts the statement was sent to.")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who sent it by hand; empty when the mail worker sent it on the 1st."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
