@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -174,3 +175,21 @@ def test_the_queries_per_co_funder_do_not_grow_with_its_students(contacts, fill)
     with CaptureQueriesContext(connection) as after:
         services.statements_send(month=datetime.date(2027, 9, 1))
     assert len(before) == len(after)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("day", "sent"), [(datetime.date(2027, 11, 1), 2), (datetime.date(2027, 11, 2), 0)]
+)
+def test_the_mail_worker_sends_last_months_statements_on_the_first_only(
+    contacts, monkeypatch, day, sent
+):
+    for module in ("mail_worker", "send_statements"):
+        monkeypatch.setattr(
+            f"programs.management.commands.{module}.timezone.localdate", lambda: day
+        )
+    call_command("mail_worker", runs=2, interval=0)
+    assert StatementDelivery.objects.filter(month=OCTOBER).count() == sent
+    # twice round the loop, sent once, and delivered with the CSV by the worker itself
+    assert len(mail.outbox) == sent
+    assert all(m.attachments[0][0].endswith("-2027-10.csv") for m in mail.outbox)
