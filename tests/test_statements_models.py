@@ -4,14 +4,16 @@ and the record of each statement sent (one per co-funder and month, read-only fo
 from __future__ import annotations
 
 import datetime
+import io
 from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from programs.models import PartnerContact, StatementDelivery
+from programs.models import Partner, PartnerContact, StatementDelivery
 
 from .factories import PartnerFactory
 
@@ -127,3 +129,13 @@ def test_staff_read_the_deliveries_and_cannot_change_them(
     assert change.status_code == HTTPStatus.FORBIDDEN
     row.refresh_from_db()
     assert row.recipients != 9
+
+
+def test_the_demo_data_has_one_invented_contact_per_co_funder_once():
+    for _ in range(2):
+        call_command("seed_demo", "--no-staff", stdout=io.StringIO())
+    co_funders = Partner.objects.filter(funding_shares__isnull=False).distinct()
+    contacts = PartnerContact.objects.filter(partner__in=co_funders)
+    assert contacts.count() == co_funders.count() == 4
+    assert all(c.email.endswith("@example.org") and c.receives_statements for c in contacts)
+    assert not PartnerContact.objects.exclude(partner__in=co_funders).exists()
