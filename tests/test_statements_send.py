@@ -193,3 +193,16 @@ def test_the_mail_worker_sends_last_months_statements_on_the_first_only(
     # twice round the loop, sent once, and delivered with the CSV by the worker itself
     assert len(mail.outbox) == sent
     assert all(m.attachments[0][0].endswith("-2027-10.csv") for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [("fr", "est un mois écrit AAAA-MM"), ("rw", "ni ukwezi kwanditse YYYY-MM")],
+)
+def test_the_refusal_is_in_the_staff_members_language(language, says):
+    from django.utils import translation
+
+    from programs.management.commands.send_statements import parse_month
+
+    with translation.override(language), pytest.raises(CommandError, match=says):
+        parse_month("2027-13", datetime.date(2028, 1, 15))
