@@ -32,7 +32,7 @@ def parse_month(text: str, today: datetime.date) -> datetime.date:
     if month is None:
         raise CommandError(
             _("--month is a month written YYYY-MM, such as 2027-09; “%(value)s” is not one.")
-            % {"value": text[:20]}
+            % {"value": "".join(c if c.isprintable() else "?" for c in text[:20])}
         )
     if month > services.previous_month(today):
         try:
