@@ -17,21 +17,31 @@ from collections.abc import Sequence
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from post_office.backends import EmailBackend as PostOfficeBackend
-from post_office.models import PRIORITY, STATUS, Email
+from post_office.models import PRIORITY, STATUS, Attachment, Email
 from post_office.settings import get_backend, get_message_id_fqdn
 
 logger = logging.getLogger(__name__)
 
 
-def queue(*, to: Sequence[str], subject: str, body: str, sender: str = "") -> Email:
+def queue(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    sender: str = "",
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> Email:
     """Put one plain-text email in the queue, inside the caller's transaction.
 
     Each gets its Message-ID now, so that the row and the message delivered share one name
     (to find a bounce in the admin; emails.py uses it to recognise its own rows).
+    `attachments`: (file name, content, MIME type); post_office keeps each file in MEDIA_ROOT
+    until the worker has sent it (docs/deploy.md), its row in the same transaction.
     """
     email = Email(
         from_email=sender or settings.DEFAULT_FROM_EMAIL,
@@ -43,6 +53,10 @@ def queue(*, to: Sequence[str], subject: str, body: str, sender: str = "") -> Em
         message_id=make_msgid(domain=get_message_id_fqdn()),
     )
     email.save()
+    for name, content, mimetype in attachments:
+        attachment = Attachment(name=name, mimetype=mimetype)
+        attachment.file.save(name, ContentFile(content), save=True)
+        attachment.emails.add(email)
     if settings.EMAIL_SEND_ON_COMMIT:
         # Development (`make run`): deliver as soon as the change is committed, so the console
         # shows the email at once without a worker. Production leaves it to the worker.

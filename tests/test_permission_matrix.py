@@ -12,7 +12,14 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from programs import outbox
-from programs.models import Disbursement, Enrollment, ExportLog, Term, TermRecord
+from programs.models import (
+    Disbursement,
+    Enrollment,
+    ExportLog,
+    StatementDelivery,
+    Term,
+    TermRecord,
+)
 
 from .factories import (
     EnrollmentFactory,
@@ -24,39 +31,23 @@ from .factories import (
     StudentFactory,
     UserFactory,
 )
-
-ROLES = ["anonymous", "student", "other_student", "viewer", "finance", "manager", "superuser"]
-OK, FOUND, FORBIDDEN, NOT_FOUND = (
-    HTTPStatus.OK,
-    HTTPStatus.FOUND,
-    HTTPStatus.FORBIDDEN,
-    HTTPStatus.NOT_FOUND,
+from .permission_support import (
+    APPLICANT_ONLY,
+    EXPORTERS,
+    LOGIN,
+    MANAGERS_ONLY,
+    MONEY_CHANGE,
+    NOBODY,
+    OWNER_ONLY,
+    PUBLIC,
+    ROLES,
+    SIGNED_IN,
+    STAFF_CHANGE,
+    STAFF_CHANGE_POST,
+    STAFF_PAGE,
+    STAFF_VIEW,
+    SUPERUSER_VIEW,
 )
-LOGIN = "login"  # a redirect to a sign-in page
-# Per role: anonymous, student, other student, viewer, finance, manager, superuser.
-PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
-APPLICANT_ONLY = (
-    FOUND,
-    FOUND,
-    FOUND,
-    FOUND,
-    FOUND,
-    FOUND,
-    FOUND,
-)  # to the form, unless one just applied
-OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
-SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK)
-EXPORTERS = (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK)
-STAFF_VIEW = (LOGIN, LOGIN, LOGIN, OK, OK, OK, OK)
-STAFF_PAGE = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK)
-STAFF_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
-STAFF_CHANGE_POST = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FOUND, FOUND)
-SUPERUSER_VIEW = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)
-NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
-# The outbox holds applicants' names and decisions: managers, not viewers (admin/outbox.py).
-# Finance schedules, approves and pays; viewers read; nobody deletes a disbursement.
-MONEY_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK, OK)
-MANAGERS_ONLY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
 
 # Enrollments change status and students are erased: nobody deletes them, superusers included.
 # Terms and their records are what funders audit term by term: they change, never go.
@@ -146,6 +137,7 @@ def world(db):
         due_on=term.start_date,
     )
     log = ExportLog.objects.create(user=users["superuser"], username="root")
+    sent = StatementDelivery.objects.create(partner=share.partner, month=datetime.date(2027, 9, 1))
     email = outbox.queue(to=[own.student.email], subject="Your application", body="Hello.")
     return {
         "users": users,
@@ -163,6 +155,7 @@ def world(db):
             "disbursement": disbursement,
             "exportlog": log,
             "email": email,
+            "statementdelivery": sent,
         },
         "own": own,
         "waiting": waiting,
@@ -277,6 +270,23 @@ def _rows(world):
             SUPERUSER_VIEW,
         ),
         ("admin:programs_exportlog_add", "get", reverse("admin:programs_exportlog_add"), NOBODY),
+    ]
+    # Written only by send_statements: staff read them, nobody adds, changes or deletes one.
+    sent = objects["statementdelivery"].pk
+    rows += [
+        (
+            f"admin:programs_statementdelivery_{view}",
+            "get",
+            _admin("statementdelivery", view, *a),
+            want,
+        )
+        for view, a, want in [
+            ("changelist", [], STAFF_VIEW),
+            ("change", [sent], STAFF_VIEW),
+            ("history", [sent], STAFF_VIEW),
+            ("add", [], NOBODY),
+            ("delete", [sent], NOBODY),
+        ]
     ]
     email = objects["email"].pk
     rows += [

@@ -8,10 +8,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Sum, URLField
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from modeltranslation.admin import TranslationAdmin
 
 from .. import services
-from ..models import FundingShare, FundingSource, IntakeFunding, Partner
+from ..models import FundingShare, FundingSource, IntakeFunding, Partner, PartnerContact
+from ..models.statements import duplicate_email_message
 from ..selectors.occupancy import funding_taken_words, fundings_with_taken
 from .base import HistoryAdmin, SafeAutocompleteMixin, refuse_delete
 from .forms import FundingShareAdminForm, FundingShareInlineFormSet, IntakeFundingAdminForm
@@ -28,12 +30,38 @@ class _PlacesSum(TypedDict):
     places_sum: int
 
 
+class PartnerContactFormSet(BaseInlineFormSet):
+    """The same email twice in one save is refused like one already on record."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            email = (form.cleaned_data.get("email") or "").lower()
+            if email and email in seen:
+                form.add_error("email", duplicate_email_message())
+            seen.add(email)
+
+
+class PartnerContactInline(admin.TabularInline):
+    """The people who receive a co-funder's monthly statement (manage.py send_statements).
+    Each change is kept in the contact's history (who, when)."""
+
+    model = PartnerContact
+    formset = PartnerContactFormSet
+    fields = ["name", "email", "receives_statements"]
+    extra = 0
+
+
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
+    inlines = [PartnerContactInline]
 
 
 class FundingShareInline(SafeAutocompleteMixin, admin.TabularInline):

@@ -5,6 +5,7 @@ export (cells.py); the staff download and the monthly email (send_statements) sh
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,24 +29,30 @@ STATEMENT_COLUMNS = [
     "Outstanding",
     "Cancelled",
 ]
+# A month's statement (send_statements) adds what fell in the month itself.
+MONTH_COLUMNS = ["Due this month", "Paid this month"]
 TOTAL = "Total"
 
 
-def _amounts(figures: Figures) -> list[str]:
-    return [
-        f"{value:f}"
-        for value in (
-            figures.committed,
-            figures.scheduled,
-            figures.approved,
-            figures.paid,
-            figures.outstanding,
-            figures.cancelled,
-        )
+def statement_columns(*, month: bool = False) -> list[str]:
+    return [*STATEMENT_COLUMNS, *(MONTH_COLUMNS if month else [])]
+
+
+def _amounts(figures: Figures, month: bool) -> list[str]:
+    values = [
+        figures.committed,
+        figures.scheduled,
+        figures.approved,
+        figures.paid,
+        figures.outstanding,
+        figures.cancelled,
     ]
+    if month:
+        values += [figures.due_in_month, figures.paid_in_month]
+    return [f"{value:f}" for value in values]
 
 
-def statement_rows(lines: list[IntakeStatement]) -> Iterator[list[Any]]:
+def statement_rows(lines: list[IntakeStatement], *, month: bool = False) -> Iterator[list[Any]]:
     for line in lines:
         source = line.share.funding_source
         share = line.share.share_percent
@@ -63,11 +70,17 @@ def statement_rows(lines: list[IntakeStatement]) -> Iterator[list[Any]]:
                 row.term.name,
                 row.term.start_date.isoformat(),
                 source.currency,
-                *_amounts(row.figures),
+                *_amounts(row.figures, month),
             ]
-        yield [*common, TOTAL, "", source.currency, *_amounts(line.total)]
+        yield [*common, TOTAL, "", source.currency, *_amounts(line.total, month)]
 
 
-def statement_csv_bytes(lines: list[IntakeStatement]) -> bytes:
-    """The whole file at once (for an email attachment)."""
-    return b"".join(csv_chunks(STATEMENT_COLUMNS, statement_rows(lines)))
+def statement_csv_bytes(
+    lines: list[IntakeStatement], *, month: datetime.date | None = None
+) -> bytes:
+    """The whole file at once (for an email attachment). With `month`, the lines are that
+    month's statement (funder_statement(month=...)) and the file has its two columns."""
+    monthly = month is not None
+    return b"".join(
+        csv_chunks(statement_columns(month=monthly), statement_rows(lines, month=monthly))
+    )

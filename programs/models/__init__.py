@@ -12,6 +12,7 @@ from .funding import FundingShare, FundingSource, FundingSourceKind, IntakeFundi
 from .intakes import SEAT_HOLDING, ApplicationStatus, Intake, IntakeQuerySet
 from .money import Disbursement, DisbursementQuerySet, DisbursementStatus
 from .programs import Partner, PartnerKind, Program, ProgramKind, ProgramQuerySet
+from .statements import PartnerContact, StatementDelivery
 from .students import Student
 from .terms import Standing, Term, TermRecord, TermResult
 
@@ -33,12 +34,14 @@ __all__ = [
     "IntakeFunding",
     "IntakeQuerySet",
     "Partner",
+    "PartnerContact",
     "PartnerKind",
     "Program",
     "ProgramKind",
     "ProgramQuerySet",
     "RateCounter",
     "Standing",
+    "StatementDelivery",
     "Student",
     "Term",
     "TermRecord",

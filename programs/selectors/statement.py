@@ -5,15 +5,22 @@ committed = (enrolled + completed students of the source in the intake) × the c
 per-student amount for the term (the same split to the cent as disbursements_schedule);
 scheduled = every disbursement not cancelled (paid or not); outstanding = scheduled − paid.
 Six queries whatever the number of students, terms or intakes.
+
+With `month` (its first day), the statement as at that month's last day (docs/exports.md,
+"Monthly statements"): only terms begun by then (or paid early); scheduled, approved and
+cancelled count the disbursements due by then, paid those paid by then (a payment made early
+counts as scheduled too); and two columns of the month itself, due_in_month and paid_in_month.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from ..models import (
     Disbursement,
@@ -38,14 +45,55 @@ class Figures:
     approved: Decimal = ZERO
     paid: Decimal = ZERO
     cancelled: Decimal = ZERO
+    due_in_month: Decimal = ZERO
+    paid_in_month: Decimal = ZERO
 
     @property
     def outstanding(self) -> Decimal:
         return self.scheduled - self.paid
 
     def add(self, other: Figures) -> None:
-        for name in ("committed", "scheduled", "approved", "paid", "cancelled"):
+        for name in FIGURES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+FIGURES = (
+    "committed",
+    "scheduled",
+    "approved",
+    "paid",
+    "cancelled",
+    "due_in_month",
+    "paid_in_month",
+)
+SUMMED = FIGURES[1:]
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _sum_filters(month: datetime.date | None) -> dict[str, Q]:
+    """What each summed column counts; as at the month's end when a month is given (the
+    month's own columns only then)."""
+    paid, cancelled = Q(status=Money.PAID), Q(status=Money.CANCELLED)
+    if month is None:
+        return {
+            "scheduled": ~cancelled,
+            "approved": Q(status=Money.APPROVED),
+            "paid": paid,
+            "cancelled": cancelled,
+        }
+    end = month_end(month)
+    due, paid_by = Q(due_on__lte=end), paid & Q(paid_on__lte=end)
+    return {
+        "scheduled": ~cancelled & (due | paid_by),
+        "approved": Q(status=Money.APPROVED) & due,
+        "paid": paid_by,
+        "cancelled": cancelled & due,
+        "due_in_month": ~cancelled & Q(due_on__gte=month, due_on__lte=end),
+        "paid_in_month": paid & Q(paid_on__gte=month, paid_on__lte=end),
+    }
 
 
 @dataclass
@@ -63,7 +111,9 @@ class IntakeStatement:
     total: Figures = field(default_factory=Figures)
 
 
-def funder_statement(*, partner: Partner, intake: Intake | None = None) -> list[IntakeStatement]:
+def funder_statement(
+    *, partner: Partner, intake: Intake | None = None, month: datetime.date | None = None
+) -> list[IntakeStatement]:
     shares = list(
         FundingShare.objects.filter(partner=partner, share_percent__isnull=False)
         .select_related("funding_source", "partner")
@@ -93,11 +143,12 @@ def funder_statement(*, partner: Partner, intake: Intake | None = None) -> list[
         "partner__name", "pk"
     ):
         all_shares[other.funding_source_id].append(other)
-    sums: dict[tuple[int, int, str], Decimal] = {
-        (row["enrollment__funding_source_id"], row["term_id"], row["status"]): row["total"]
+    filters = _sum_filters(month)
+    sums: dict[tuple[int, int], dict[str, Decimal | None]] = {
+        (row.pop("enrollment__funding_source_id"), row.pop("term_id")): row
         for row in Disbursement.objects.filter(partner=partner, term__intake_id__in=intake_ids)
-        .values("enrollment__funding_source_id", "term_id", "status")
-        .annotate(total=Sum("amount"))
+        .values("enrollment__funding_source_id", "term_id")
+        .annotate(**{name: Sum("amount", filter=where) for name, where in filters.items()})
     }
     statements = []
     for source_id, line_intake in pairs:
@@ -114,18 +165,13 @@ def funder_statement(*, partner: Partner, intake: Intake | None = None) -> list[
                 split_cents(costs[term.pk], weights)[mine] if source.cost_per_place else ZERO
             )
 
-            def total(*statuses: str, term_pk: int = term.pk, src: int = source_id) -> Decimal:
-                # SQLite's SUM of decimals comes back with more places than the column's.
-                return sum((sums.get((src, term_pk, s), ZERO) for s in statuses), ZERO).quantize(
-                    ZERO
-                )
-
+            found = sums.get((source_id, term.pk), {})
+            if month is not None and term.start_date > month_end(month) and not any(found.values()):
+                continue  # not begun by the month's end, and nothing paid on it early
             figures = Figures(
                 committed=per_student * count,
-                scheduled=total(Money.SCHEDULED, Money.APPROVED, Money.PAID),
-                approved=total(Money.APPROVED),
-                paid=total(Money.PAID),
-                cancelled=total(Money.CANCELLED),
+                # SQLite's SUM of decimals comes back with more places than the column's.
+                **{name: (found.get(name) or ZERO).quantize(ZERO) for name in SUMMED},
             )
             statement.terms.append(TermLine(term=term, figures=figures))
             statement.total.add(figures)

@@ -56,6 +56,7 @@ from .money import (
     split_cents,
 )
 from .offers import ExpiryResult, offer_respond, offers_expire
+from .statements import StatementsResult, previous_month, statements_send
 from .students import (
     student_find_by_email,
     student_get_or_create,
@@ -72,6 +73,7 @@ __all__ = [
     "ExpiryResult",
     "FreedPlace",
     "PromotionResult",
+    "StatementsResult",
     "cohort_promote",
     "disbursement_adjust",
     "disbursement_approve",
@@ -105,9 +107,11 @@ __all__ = [
     "next_term",
     "offer_respond",
     "offers_expire",
+    "previous_month",
     "seats_message",
     "shares_validate",
     "split_cents",
+    "statements_send",
     "student_find_by_email",
     "student_get_or_create",
     "term_start",

@@ -1,7 +1,9 @@
 """Deliver queued email for as long as it runs: `send_queued_mail` every few seconds.
 
 `make serve` starts it beside gunicorn. Once a day (at start, then when the local date
-changes) it also runs `expire_offers`, which is idempotent, so two workers do no harm. It
+changes) it also runs `expire_offers`, and on the first day of a month `send_statements`
+(the previous month's statements to the co-funders); both are idempotent, so a restart or
+two workers do no harm. It
 stops cleanly on SIGTERM or Ctrl-C, after the batch in hand; a delivery cut short is retried
 by the next run (post_office's lock file keeps two workers from sending the same batch).
 """
@@ -35,14 +37,21 @@ class Command(BaseCommand):
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
         done = 0
-        expired_on = None
+        expired_on = statements_on = None
         while not stop.is_set():
+            today = timezone.localdate()
             try:
-                if expired_on != timezone.localdate():
+                if expired_on != today:
                     call_command("expire_offers")
-                    expired_on = timezone.localdate()
+                    expired_on = today
             except Exception:
                 self.stderr.write("expire_offers failed; trying again on the next run.")
+            try:
+                if today.day == 1 and statements_on != today:
+                    call_command("send_statements")
+                    statements_on = today
+            except Exception:  # sent ones are recorded: the next run sends only the rest
+                self.stderr.write("send_statements failed; trying again on the next run.")
             try:
                 if get_queued().exists():  # a quiet log while there is nothing to send
                     call_command("send_queued_mail")

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from programs import emails, services
 from programs.demo import cohort as demo_cohort
+from programs.demo import contacts as demo_contacts
 from programs.demo import money as demo_money
 from programs.models import (
     Enrollment,
@@ -274,6 +275,7 @@ class Command(BaseCommand):
         demo_money.schedule_and_pay_hec(september, hec)
 
         self.earlier_cohort(degree, scholarship)
+        demo_contacts.one_per_co_funder()
 
         past_fellows = self.intake(
             efounders,
