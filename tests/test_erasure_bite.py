@@ -9,10 +9,11 @@ import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 
 from programs import services
 from programs.erasure import student_erase
-from programs.models import Enrollment, ExportLog, Intake
+from programs.models import Enrollment, ExportLog, Intake, Student
 
 from .factories import StudentFactory, UserFactory
 
@@ -151,3 +152,23 @@ def test_export_filters_kept_as_a_list_are_scrubbed_item_by_item(aimee, staff):
     student_erase(student=aimee, by=staff, reason=REASON)
     log.refresh_from_db()
     assert log.filters == ["[erased]", ["Mukamana", "[erased]"], 3]
+
+
+# --- refusals say what happened ------------------------------------------------------------------
+
+
+def test_a_refused_erasure_says_why_and_on_which_day_it_was_done(aimee, staff):
+    with pytest.raises(ValidationError) as refused:
+        student_erase(student=aimee, by=staff, reason=" ")
+    assert refused.value.messages == [
+        "Give the reason for the erasure, e.g. the request's reference."
+    ]
+
+    student_erase(student=aimee, by=staff, reason=REASON)
+    erased_on = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    Student.objects.filter(pk=aimee.pk).update(erased_at=erased_on)
+    with pytest.raises(ValidationError) as refused:
+        student_erase(student=aimee, by=staff, reason=REASON)
+    assert refused.value.messages == [
+        "This student's personal data was already erased on 2026-01-05."
+    ]
