@@ -172,3 +172,24 @@ def test_a_refused_erasure_says_why_and_on_which_day_it_was_done(aimee, staff):
     assert refused.value.messages == [
         "This student's personal data was already erased on 2026-01-05."
     ]
+
+
+def test_her_language_goes_too(aimee, staff):
+    Student.objects.filter(pk=aimee.pk).update(language="fr")
+    student_erase(student=aimee, by=staff, reason=REASON)
+    aimee.refresh_from_db()
+    assert aimee.language == ""
+
+
+def test_a_staff_accounts_own_log_keeps_a_first_name_it_quotes(db):
+    """A staff member's account (staff, not superuser) linked to the student is only unlinked:
+    its log is about the staff member, so a first name alone there stays."""
+    officer = UserFactory(username="officer", is_staff=True, is_superuser=False)
+    student = StudentFactory(first_name="Aimée", last_name="Uwase", user=officer)
+    user_type = ContentType.objects.get_for_model(get_user_model())
+    entry = _log(officer, user_type, officer.pk, "officer", "Aimée asked for access.")
+    student_erase(student=student, by=officer, reason=REASON)
+    assert LogEntry.objects.values_list("object_repr", "change_message").get(pk=entry) == (
+        "officer",
+        "Aimée asked for access.",
+    )
