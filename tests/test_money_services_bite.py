@@ -30,7 +30,7 @@ def scheduled(september_intake, joint_scholarship):
 
 
 def _first() -> Disbursement:
-    return Disbursement.objects.order_by("pk").first()
+    return Disbursement.objects.order_by("pk")[0]
 
 
 def _state(row: Disbursement) -> tuple:
