@@ -73,7 +73,6 @@ def student_erase(*, student: Student, by: User, reason: str) -> Student:
         student.erased_at = timezone.now()
         student.save()
 
-        _scrub_history(Student, pk=student.pk, replacement=student, scrub=scrub)
         _scrub_enrollments(student, scrub)
         handled = _scrub_admin_log(student, scrub)
         if user is not None:
@@ -143,27 +142,6 @@ def _scrub_term_records(student: Student, scrub: Scrub) -> None:
             history.filter(history_id=row.history_id).update(
                 note=note, history_change_reason=reason
             )
-
-
-def _scrub_history(model, *, pk: int, replacement, scrub: Scrub) -> None:
-    """Overwrite the personal fields of a model's history rows, when it keeps a history."""
-    manager = getattr(model, "history", None)
-    if manager is None:
-        return
-    rows = manager.model.objects.filter(id=pk)
-    history_fields = {f.name for f in manager.model._meta.fields}
-    fields = {
-        name: getattr(replacement, name)
-        for name in STUDENT_PERSONAL_FIELDS
-        if name in history_fields
-    }
-    if "user" in history_fields:
-        fields["user"] = None
-    rows.update(**fields)
-    for row in rows.only("history_id", "history_change_reason"):
-        reason = scrub(row.history_change_reason)
-        if reason != row.history_change_reason:
-            rows.filter(history_id=row.history_id).update(history_change_reason=reason)
 
 
 def _scrub_admin_log(student: Student, scrub: Scrub) -> list[int]:

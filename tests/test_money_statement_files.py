@@ -103,3 +103,15 @@ def test_a_bad_filter_is_a_400_and_nothing_is_logged(client, manager, hec, url):
 def test_a_viewer_may_not_download_statements(client, viewer, hec, url):
     client.force_login(viewer)
     assert client.get(url, {"partner": hec.pk}).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_total_row_has_no_term_date_and_the_log_says_funder_report(client, manager, hec):
+    """Logged as a funder report before a byte is sent, with no rows counted until they are."""
+    client.force_login(manager)
+    response = client.get(CSV_URL, {"partner": hec.pk})
+    log = ExportLog.objects.get()
+    assert (log.kind, log.row_count) == (ExportLog.Kind.FUNDER_REPORT, 0)
+    _header, *rows = _rows(response)
+    total = rows[-1]
+    assert (total[6], total[7], total[8]) == ("Total", "", "RWF")
+    assert all(row[7] for row in rows[:-1])  # each term row has its start date
