@@ -24,6 +24,7 @@ from .factories import (
     StudentFactory,
     UserFactory,
 )
+from .permission_matrix_impact import impact_rows
 
 ROLES = ["anonymous", "student", "other_student", "viewer", "finance", "manager", "superuser"]
 OK, FOUND, FORBIDDEN, NOT_FOUND = (
@@ -321,7 +322,7 @@ def _rows(world):
                 (f"admin:programs_{model}_simple_history", "get", url, STAFF_VIEW),
                 (f"admin:programs_{model}_simple_history (restore)", "post", url, NOBODY),
             ]
-    return rows
+    return rows + impact_rows(world)
 
 
 def _admin(model: str, view: str, *args) -> str:

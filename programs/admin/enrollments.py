@@ -201,7 +201,7 @@ class EnrollmentAdmin(
 
     @admin.display(description="email", ordering="student__email")
     def student_email(self, obj: Enrollment) -> str:
-        return obj.student.email
+        return obj.student.email or ""
 
     @admin.display(description="since", ordering="status_changed_at")
     def since(self, obj: Enrollment) -> str:

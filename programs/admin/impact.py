@@ -1,0 +1,75 @@
+"""Organisations, outcomes, testimonials and certificates (issue 18).
+
+Outcomes and certificates are counted in the impact figures a funder reads: never deleted
+(a certificate is revoked instead). Organisations are kept for the outcomes and members that
+name them. A testimonial can be deleted: it is the person's own words, shown only with her
+consent, and withdrawing that consent may mean removing them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from ..models import Certificate, Organisation, Outcome, Testimonial
+from .base import HistoryAdmin, LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
+    list_display = ["name", "kind", "country", "sector"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "sector"]
+    ordering = ["name", "pk"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, HistoryAdmin):
+    list_display = ["student", "kind", "organisation", "jobs_created", "funding", "recorded_on"]
+    list_filter = ["kind", "source", "recorded_on"]
+    list_select_related = ["student", "organisation"]
+    search_fields = ["student__last_name", "student__first_name", "organisation__name"]
+    autocomplete_fields = ["student", "organisation"]
+    date_hierarchy = "recorded_on"
+
+    @admin.display(description="funding raised", ordering="funding_raised")
+    def funding(self, obj: Outcome) -> str:
+        if obj.funding_raised is None:
+            return "—"
+        return f"{obj.funding_raised:,.2f} {obj.currency}"
+
+
+@admin.register(Testimonial)
+class TestimonialAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["shown_name", "student", "language", "consent_given_on", "is_published"]
+    list_filter = ["is_published", "language"]
+    list_select_related = ["student"]
+    search_fields = ["shown_name", "student__last_name", "student__first_name"]
+    autocomplete_fields = ["student"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, HistoryAdmin):
+    """Issued by services.certificate_issue (a completed enrollment only); here staff read
+    them and revoke one by giving the day."""
+
+    list_display = ["short_code", "holder", "programme", "issued_on", "revoked_on"]
+    list_filter = ["issued_on", "revoked_on"]
+    list_select_related = ["enrollment__student", "enrollment__intake__program"]
+    search_fields = ["enrollment__student__last_name", "enrollment__student__first_name", "=code"]
+    readonly_fields = ["enrollment", "code", "issued_on"]
+    fields = ["enrollment", "code", "issued_on", "revoked_on"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="code", ordering="code")
+    def short_code(self, obj: Certificate) -> str:
+        return f"{obj.code[:8]}…"
+
+    @admin.display(description="holder", ordering="enrollment__student__last_name")
+    def holder(self, obj: Certificate) -> str:
+        return str(obj.enrollment.student)
+
+    @admin.display(description="programme")
+    def programme(self, obj: Certificate) -> str:
+        return f"{obj.enrollment.intake.program} — {obj.enrollment.intake}"
