@@ -81,7 +81,7 @@ def _my_enrollments(user: User) -> QuerySet[Enrollment]:
     """The enrollments of the student linked to `user`: the only ones they may see."""
     return (
         Enrollment.objects.filter(student__user=user, student__erased_at__isnull=True)
-        .select_related("intake__program", "funding_source")
+        .select_related("intake__program", "funding_source", "certificate")
         .order_by("-intake__start_date", "-created_at", "-pk")
     )
 

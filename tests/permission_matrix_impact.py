@@ -10,11 +10,15 @@ from django.urls import reverse
 from .factories import CertificateFactory, OrganisationFactory, OutcomeFactory
 from .factories import TestimonialFactory as QuoteFactory
 
-OK, FORBIDDEN = HTTPStatus.OK, HTTPStatus.FORBIDDEN
+OK, FORBIDDEN, NOT_FOUND = HTTPStatus.OK, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND
 LOGIN = "login"
 # Per role: anonymous, student, other student, viewer, finance, manager, superuser.
 READERS = (LOGIN, LOGIN, LOGIN, OK, FORBIDDEN, OK, OK)
 CHANGERS = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
+# A staff page outside the admin: a signed-in student is refused, not sent to sign in.
+PRINTERS = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
+OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # Counted in the impact figures: never deleted (a certificate is revoked instead).
 NEVER_DELETED = {"organisation", "outcome", "certificate"}
@@ -30,13 +34,37 @@ def _objects(world) -> dict:
             "outcome": OutcomeFactory(student=student),
             "testimonial": QuoteFactory(student=student),
             "certificate": CertificateFactory(),
+            "own_certificate": CertificateFactory(enrollment=world["own"]),
         }
     return world["impact"]
 
 
 def impact_rows(world) -> list[tuple]:
-    rows: list[tuple] = []
-    for model, row in _objects(world).items():
+    objects = _objects(world)
+    own = objects["own_certificate"]
+    rows: list[tuple] = [
+        (
+            "programs:certificate-verify",
+            "get",
+            reverse("programs:certificate-verify", args=[own.code]),
+            PUBLIC,
+        ),
+        (
+            "programs:my-certificate",
+            "get",
+            reverse("programs:my-certificate", args=[own.enrollment_id]),
+            OWNER_ONLY,
+        ),
+        (
+            "programs:certificate-print",
+            "get",
+            reverse("programs:certificate-print", args=[own.pk]),
+            PRINTERS,
+        ),
+    ]
+    for model, row in objects.items():
+        if model == "own_certificate":
+            continue
 
         def url(view: str, *args, model=model) -> str:
             return reverse(f"admin:programs_{model}_{view}", args=args)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.models import Organisation, Student
+from programs.models import Certificate, Organisation, Student
 from programs.models import Testimonial as Quote
 
 from .factories import (
@@ -141,3 +141,62 @@ def test_each_list_costs_the_same_queries_for_3_rows_as_for_9(root_client, model
     few = _queries(root_client, url)
     make.create_batch(6)
     assert _queries(root_client, url) == few
+
+
+def test_issue_certificates_asks_first_then_issues_for_completed_enrollments_only(
+    manager_client,
+):
+    from programs.models import Enrollment
+
+    from .factories import EnrollmentFactory
+
+    done = EnrollmentFactory(status="completed", completed_on=datetime.date(2026, 11, 20))
+    has_one = CertificateFactory().enrollment
+    studying = EnrollmentFactory(status="enrolled")
+    url = reverse("admin:programs_enrollment_changelist")
+    chosen = {ACTION_CHECKBOX_NAME: [done.pk, has_one.pk, studying.pk]}
+
+    page = manager_client.post(url, {"action": "issue_certificates", **chosen})
+    text = page.content.decode()
+    assert page.status_code == HTTPStatus.OK
+    assert "1 completed enrollment will get a certificate" in text
+    assert done.student.full_name in text and "1 is not completed" in text
+    assert not Certificate.objects.filter(enrollment=done).exists()  # nothing yet
+
+    answer = manager_client.post(
+        url, {"action": "issue_certificates", "confirm": "yes", **chosen}, follow=True
+    )
+    assert "1 certificate issued." in answer.content.decode()
+    assert Certificate.objects.filter(enrollment=done).exists()
+    assert not Certificate.objects.filter(enrollment=studying).exists()
+    assert Certificate.objects.count() == 2
+    assert Enrollment.objects.get(pk=studying.pk).status == "enrolled"
+
+
+def test_the_enrollment_page_links_its_printable_certificate(root_client):
+    certificate = CertificateFactory()
+    page = root_client.get(
+        reverse("admin:programs_enrollment_change", args=[certificate.enrollment_id])
+    )
+    url = reverse("programs:certificate-print", args=[certificate.pk])
+    assert url in page.content.decode()
+    printed = root_client.get(url)
+    assert printed.status_code == HTTPStatus.OK
+    assert certificate.enrollment.student.full_name in printed.content.decode()
+
+
+def test_a_viewer_is_not_offered_the_issue_action(client, viewer):
+    from .factories import EnrollmentFactory
+
+    done = EnrollmentFactory(status="completed", completed_on=datetime.date(2026, 11, 20))
+    client.force_login(viewer)
+    page = client.get(reverse("admin:programs_enrollment_changelist"))
+    form = page.context["action_form"]
+    actions = [] if form is None else [name for name, _ in form.fields["action"].choices]
+    assert "issue_certificates" not in actions
+    forged = client.post(
+        reverse("admin:programs_enrollment_changelist"),
+        {"action": "issue_certificates", "confirm": "yes", ACTION_CHECKBOX_NAME: [done.pk]},
+    )
+    assert forged.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN, HTTPStatus.OK)
+    assert not Certificate.objects.exists()

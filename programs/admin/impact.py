@@ -8,10 +8,18 @@ consent, and withdrawing that consent may mean removing them.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
 
-from ..models import Certificate, Organisation, Outcome, Testimonial
+from .. import services
+from ..http import AuthenticatedHttpRequest
+from ..models import Certificate, Enrollment, Organisation, Outcome, Testimonial
 from .base import HistoryAdmin, LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
+
+Status = Enrollment.Status
 
 
 @admin.register(Organisation)
@@ -73,3 +81,67 @@ class CertificateAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, 
     @admin.display(description="programme")
     def programme(self, obj: Certificate) -> str:
         return f"{obj.enrollment.intake.program} — {obj.enrollment.intake}"
+
+
+@admin.action(description="Issue certificates (completed enrollments)", permissions=["issue"])
+def issue_certificates(model_admin: admin.ModelAdmin, request: AuthenticatedHttpRequest, queryset):
+    """Asks first, on a page listing who gets one; then services.certificate_issue for each.
+    Enrollments not completed, or with a certificate already, are named and left alone."""
+    chosen = list(
+        queryset.select_related("student", "intake__program", "certificate").order_by(
+            "intake__start_date", "student__last_name", "pk"
+        )
+    )
+    to_issue = [e for e in chosen if e.status == Status.COMPLETED and not _has_certificate(e)]
+    already = [e for e in chosen if _has_certificate(e)]
+    not_completed = [e for e in chosen if e.status != Status.COMPLETED and not _has_certificate(e)]
+    if "confirm" not in request.POST:
+        return TemplateResponse(
+            request,
+            "admin/programs/enrollment/issue_certificates.html",
+            {
+                **model_admin.admin_site.each_context(request),
+                "title": "Issue certificates?",
+                "opts": model_admin.model._meta,
+                "to_issue": to_issue,
+                "already": already,
+                "not_completed": not_completed,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+    issued = 0
+    for enrollment in to_issue:
+        try:
+            services.certificate_issue(enrollment=enrollment, by=request.user)
+        except ValidationError as error:
+            model_admin.message_user(
+                request, f"{enrollment.student}: {' '.join(error.messages)}", messages.ERROR
+            )
+        else:
+            issued += 1
+    if issued:
+        model_admin.message_user(
+            request,
+            ngettext("%(count)d certificate issued.", "%(count)d certificates issued.", issued)
+            % {"count": issued},
+            messages.SUCCESS,
+        )
+    if not_completed:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d enrollment is not completed: no certificate.",
+                "%(count)d enrollments are not completed: no certificate.",
+                len(not_completed),
+            )
+            % {"count": len(not_completed)},
+            messages.WARNING,
+        )
+    return None
+
+
+def _has_certificate(enrollment: Enrollment) -> bool:
+    try:
+        return enrollment.certificate is not None
+    except Certificate.DoesNotExist:
+        return False

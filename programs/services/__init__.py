@@ -9,6 +9,7 @@ from .base import (
     funded_places_message,
     seats_message,
 )
+from .certificates import certificate_issue
 from .cohort import (
     PromotionResult,
     cohort_promote,
@@ -72,6 +73,7 @@ __all__ = [
     "ExpiryResult",
     "FreedPlace",
     "PromotionResult",
+    "certificate_issue",
     "cohort_promote",
     "disbursement_adjust",
     "disbursement_approve",
