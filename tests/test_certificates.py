@@ -131,3 +131,16 @@ def test_another_student_cannot_print_her_certificate(client, completed, other_s
     client.force_login(other_student.user)
     url = reverse("programs:my-certificate", args=[completed.pk])
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("language", "genuine", "holder"),
+    [("fr", "Ce certificat est authentique.", "Titulaire"), ("rw", "ni nyayo", "Nyirayo")],
+)
+def test_the_verify_page_speaks_the_visitors_language(client, completed, language, genuine, holder):
+    from django.conf import settings
+
+    certificate = services.certificate_issue(enrollment=completed)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    text = verify(client, certificate.code).content.decode()
+    assert genuine in text and holder in text
