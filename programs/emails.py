@@ -69,6 +69,14 @@ def _can_write_to(student: Student) -> bool:
     return bool(student.email) and student.erased_at is None
 
 
+def _address(student: Student) -> str:
+    """The student's address, for an email only sent to someone who has one (a decision after
+    _can_write_to, a claim link to the address typed)."""
+    if not student.email:
+        raise ValueError(f"Student {student.pk} has no email address.")
+    return student.email
+
+
 def _enrollment_context(enrollment: Enrollment) -> dict:
     return {
         "enrollment": enrollment,
@@ -143,7 +151,7 @@ def notify_status_change(*, enrollment: Enrollment, is_new: bool) -> None:
         pk, message_id = earlier
         Email.objects.filter(pk=pk, message_id=message_id, status=STATUS.queued).delete()
     subject, body = _status_email(current, is_new=is_new, language=translation.get_language())
-    email = _send(to=current.student.email, subject=subject, body=body)
+    email = _send(to=_address(current.student), subject=subject, body=body)
     entry = queued[current.pk] = (email.pk, email.message_id)
 
     def forget() -> None:
@@ -161,7 +169,7 @@ def send_claim_link(
         subject, body = _render(
             "account_claim", {"student": student, "url": url, "valid_days": valid_days}
         )
-    _send(to=student.email, subject=subject, body=body)
+    _send(to=_address(student), subject=subject, body=body)
 
 
 def send_account_exists(*, student: Student, language: str | None = None) -> None:
@@ -177,7 +185,7 @@ def send_account_exists(*, student: Student, language: str | None = None) -> Non
                 "reset_url": site_url(reverse("password_reset")),
             },
         )
-    _send(to=student.email, subject=subject, body=body)
+    _send(to=_address(student), subject=subject, body=body)
 
 
 def purge_for(student: Student) -> int:
@@ -185,7 +193,7 @@ def purge_for(student: Student) -> int:
 
     Called before her address is replaced. Returns how many emails were deleted.
     """
-    addresses = {student.email.lower()}
+    addresses = {(student.email or "").lower()}
     if student.user is not None and student.user.email:
         addresses.add(student.user.email.lower())
     addresses.discard("")

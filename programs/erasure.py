@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails, erasure_traces, ratelimit
+from . import emails, erasure_impact, erasure_traces, ratelimit
 from .erasure_text import ERASED, PersonalValues, Scrub
 from .models import Enrollment, Student, TermRecord
-from .personal import STUDENT_PERSONAL_FIELDS
+from .personal import STUDENT_PERSONAL_FIELDS, STUDENT_PROFILE_FIELDS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,9 +39,11 @@ def erased_email(pk: int) -> str:
 def student_erase(*, student: Student, by: User, reason: str) -> Student:
     """Replace the student's personal data, and scrub it from the records that copied it.
 
-    Keeps: the row and its pk, country, enrollments (intake, status, funding, dates).
-    Replaces: names, email; blanks phone, national ID, date of birth; unlinks and closes the
-    sign-in account. Scrubs the old values from her enrollments' notes and their history, from
+    Keeps: the row and its pk, country, enrollments (intake, status, funding, dates), outcomes'
+    kinds and figures. Replaces: names, email; blanks phone, national ID, date of birth,
+    gender, job title and the organisation link; unlinks and closes the sign-in account;
+    blanks her outcomes' descriptions, deletes her testimonials, revokes her certificates
+    (erasure_impact.py). Scrubs the old values from her enrollments' notes and their history, from
     the admin log (hers, her account's, and entries that name her), from other records' notes
     and every history's change reasons, from the export log's filters and from django-axes'
     sign-in attempts; deletes her rate-limit counters. Records who erased, when and why in the
@@ -68,12 +70,15 @@ def student_erase(*, student: Student, by: User, reason: str) -> Student:
 
         for name, replacement in _replacements(student).items():
             setattr(student, name, replacement)
+        for name in STUDENT_PROFILE_FIELDS:  # gender, job title, organisation link
+            setattr(student, name, None if name == "organisation" else "")
         student.user = None
         student.language = ""  # not identifying, but nothing of her choices is kept
         student.erased_at = timezone.now()
         student.save()
 
         _scrub_enrollments(student, scrub)
+        erasure_impact.forget_impact(student, by=by)
         handled = _scrub_admin_log(student, scrub)
         if user is not None:
             _close_account(user)

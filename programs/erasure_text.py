@@ -77,7 +77,8 @@ class PersonalValues:
             *(
                 str(value[name])
                 for name in STUDENT_PERSONAL_FIELDS
-                if name not in ("first_name", "last_name", "date_of_birth")
+                # An address left empty is NULL: "None" is nobody's value.
+                if name not in ("first_name", "last_name", "date_of_birth") and value[name]
             ),
         ]
         # The phone as people write it in notes too: "0788 123 456", "788123456", "+250 788…".

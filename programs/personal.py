@@ -14,7 +14,19 @@ STUDENT_PERSONAL_FIELDS: tuple[str, ...] = (
     "date_of_birth",
 )
 
+# Fields of Student about the person that do not identify her on their own ("Woman", "Trade
+# policy officer", a ministry): cleared on erasure like the others, but never hunted for in
+# other records' text (erasure_text.py), where "officer" would be someone else's word too.
+STUDENT_PROFILE_FIELDS: tuple[str, ...] = ("gender", "job_title", "organisation")
+
 # POST fields that hold personal data or secrets on any form (whatever their form prefix).
 FORM_PERSONAL_FIELDS: frozenset[str] = frozenset(
-    {*STUDENT_PERSONAL_FIELDS, "username", "password", "password1", "password2"}
+    {
+        *STUDENT_PERSONAL_FIELDS,
+        *STUDENT_PROFILE_FIELDS,
+        "username",
+        "password",
+        "password1",
+        "password2",
+    }
 )

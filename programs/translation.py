@@ -21,7 +21,7 @@ class _Options(TranslationOptions):
 
 @register(Program)
 class ProgramTranslation(_Options):
-    fields = ("name", "summary", "description")
+    fields = ("name", "summary", "description", "participants_called")
 
 
 @register(Intake)

@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views, views_staff
+from . import views, views_certificates, views_staff
+
+
+class CertificateCodeConverter:
+    """The characters of secrets.token_urlsafe; anything else is no code (404, no lookup)."""
+
+    regex = r"[A-Za-z0-9_-]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CertificateCodeConverter, "certificate_code")
 
 app_name = "programs"
 
@@ -19,6 +34,16 @@ urlpatterns = [
         "my-applications/<int:pk>/offer/<str:answer>/",
         views.my_offer_answer,
         name="my-offer-answer",
+    ),
+    path(
+        "my-applications/<int:pk>/certificate/",
+        views_certificates.my_certificate,
+        name="my-certificate",
+    ),
+    path(
+        "certificates/<certificate_code:code>/",
+        views_certificates.certificate_verify,
+        name="certificate-verify",
     ),
     path("accounts/claim/", views.account_claim, name="account-claim"),
     path("accounts/claim/sent/", views.account_claim_sent, name="account-claim-sent"),
@@ -42,6 +67,11 @@ urlpatterns = [
         "staff/funder-statement/print/",
         views_staff.funder_statement_print,
         name="funder-statement-print",
+    ),
+    path(
+        "staff/certificates/<int:pk>/print/",
+        views_certificates.certificate_print,
+        name="certificate-print",
     ),
     path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),
 ]

@@ -81,7 +81,7 @@ def _my_enrollments(user: User) -> QuerySet[Enrollment]:
     """The enrollments of the student linked to `user`: the only ones they may see."""
     return (
         Enrollment.objects.filter(student__user=user, student__erased_at__isnull=True)
-        .select_related("intake__program", "funding_source")
+        .select_related("intake__program", "funding_source", "certificate")
         .order_by("-intake__start_date", "-created_at", "-pk")
     )
 
@@ -294,7 +294,7 @@ def my_offer_answer(request: AuthenticatedHttpRequest, pk: int, answer: str) -> 
 
 def claim_token(student: Student) -> str:
     """A signed, time-limited token naming the student and the address it was sent to."""
-    return signing.dumps({"s": student.pk, "e": student.email.lower()}, salt=CLAIM_SALT)
+    return signing.dumps({"s": student.pk, "e": (student.email or "").lower()}, salt=CLAIM_SALT)
 
 
 def _student_for_claim(token: str) -> Student | None:
@@ -308,7 +308,7 @@ def _student_for_claim(token: str) -> Student | None:
     student = Student.objects.filter(
         pk=data.get("s"), user__isnull=True, erased_at__isnull=True
     ).first()
-    if student is None or student.email.lower() != data.get("e"):
+    if student is None or not student.email or student.email.lower() != data.get("e"):
         return None
     return student
 
@@ -362,7 +362,9 @@ def account_claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
             "programs/account_claim_confirm.html",
             {"invalid": student is None, "valid_days": CLAIM_LINK_DAYS},
         )
-    form = ClaimAccountForm(request.POST if request.method == "POST" else None, email=student.email)
+    form = ClaimAccountForm(
+        request.POST if request.method == "POST" else None, email=student.email or ""
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Lock the record so the same link used twice at once makes one account.

@@ -8,14 +8,18 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from programs.models import (
+    Certificate,
     Enrollment,
     FundingShare,
     FundingSource,
     Intake,
     IntakeFunding,
+    Organisation,
+    Outcome,
     Partner,
     Program,
     Student,
+    Testimonial,
 )
 
 
@@ -118,3 +122,43 @@ class EnrollmentFactory(factory.django.DjangoModelFactory[Enrollment]):
     intake = factory.SubFactory(IntakeFactory)
     status = Enrollment.Status.APPLIED
     funding_source = None
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Kigali Ventures {n}")
+    kind = Organisation.Kind.STARTUP
+    country = "RW"
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory[Outcome]):
+    class Meta:
+        model = Outcome
+
+    student = factory.SubFactory(StudentFactory)
+    kind = Outcome.Kind.VENTURE_FOUNDED
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class TestimonialFactory(factory.django.DjangoModelFactory[Testimonial]):
+    class Meta:
+        model = Testimonial
+
+    student = factory.SubFactory(StudentFactory)
+    quote = "The fellowship changed how I run my company."
+    shown_name = "N. U., founder of a software company"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory[Certificate]):
+    """A raw row: services.certificate_issue is what checks the enrollment is completed."""
+
+    class Meta:
+        model = Certificate
+
+    enrollment = factory.SubFactory(
+        EnrollmentFactory,
+        status=Enrollment.Status.COMPLETED,
+        completed_on=factory.LazyFunction(timezone.localdate),
+    )

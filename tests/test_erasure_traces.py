@@ -121,6 +121,7 @@ def aimee(september_intake, staff):
 
 def _her_values(student: Student) -> list[str]:
     assert student.user is not None, "these tests erase a student with an account"
+    assert student.email is not None, "these tests erase a student with an address"
     values = [
         student.first_name,
         student.last_name,

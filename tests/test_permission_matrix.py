@@ -31,6 +31,7 @@ from .factories import (
     StudentFactory,
     UserFactory,
 )
+from .permission_matrix_impact import impact_rows
 from .permission_support import (
     APPLICANT_ONLY,
     EXPORTERS,
@@ -331,7 +332,7 @@ def _rows(world):
                 (f"admin:programs_{model}_simple_history", "get", url, STAFF_VIEW),
                 (f"admin:programs_{model}_simple_history (restore)", "post", url, NOBODY),
             ]
-    return rows
+    return rows + impact_rows(world)
 
 
 def _admin(model: str, view: str, *args) -> str:

@@ -58,5 +58,7 @@ def build_students(world: World, n: int) -> list[int]:
             insert_rows(Student, columns, rows)
             progress.update(len(rows))
     ids = Student.objects.filter(email__endswith=EMAIL_DOMAIN).values_list("email", "pk")
-    by_number = {int(address[len(PREFIX) + 8 : -len(EMAIL_DOMAIN)]): pk for address, pk in ids}
+    by_number = {
+        int((address or "")[len(PREFIX) + 8 : -len(EMAIL_DOMAIN)]): pk for address, pk in ids
+    }
     return [by_number[i] for i in range(n)]

@@ -21,6 +21,7 @@ from .base import (
 )
 from .exports import EnrollmentExportMixin, export_enrollments_csv
 from .forms import EnrollmentAdminForm
+from .impact import issue_certificates
 
 
 class ProgramFilter(admin.SimpleListFilter):
@@ -197,11 +198,16 @@ class EnrollmentAdmin(
         _status_action(Enrollment.Status.WITHDRAWN, "Record a withdrawal"),
         _status_action(Enrollment.Status.DEFERRED, "Record a deferral"),
         export_enrollments_csv,
+        issue_certificates,
     ]
+
+    def has_issue_permission(self, request) -> bool:
+        """The "Issue certificates" action: whoever may add certificates (managers)."""
+        return request.user.has_perm("programs.add_certificate")
 
     @admin.display(description="email", ordering="student__email")
     def student_email(self, obj: Enrollment) -> str:
-        return obj.student.email
+        return obj.student.email or ""
 
     @admin.display(description="since", ordering="status_changed_at")
     def since(self, obj: Enrollment) -> str:

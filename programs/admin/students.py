@@ -100,11 +100,12 @@ class StudentAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, admi
     list_display_links = ["last_name", "first_name"]
     list_filter = ["country"]
     search_fields = ["first_name", "last_name", "email", "national_id"]
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "organisation"]
     inlines = [EnrollmentCountInline]
     fieldsets = [
         (None, {"fields": ["first_name", "last_name", "email", "phone"]}),
-        ("Identity", {"fields": ["national_id", "date_of_birth", "country"]}),
+        ("Identity", {"fields": ["national_id", "date_of_birth", "country", "gender"]}),
+        ("Work", {"fields": ["organisation", "job_title"]}),
         ("Account", {"fields": ["user", "language"]}),
     ]
 

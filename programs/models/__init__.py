@@ -9,16 +9,29 @@ from ..ratelimit import RateCounter
 from .audit import ExportLog
 from .enrollments import Enrollment, EnrollmentQuerySet, EnrollmentStatus, ExitReason
 from .funding import FundingShare, FundingSource, FundingSourceKind, IntakeFunding
+from .impact import (
+    Certificate,
+    CertificateQuerySet,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    OutcomeKind,
+    OutcomeSource,
+    Testimonial,
+    new_certificate_code,
+)
 from .intakes import SEAT_HOLDING, ApplicationStatus, Intake, IntakeQuerySet
 from .money import Disbursement, DisbursementQuerySet, DisbursementStatus
 from .programs import Partner, PartnerKind, Program, ProgramKind, ProgramQuerySet
 from .statements import PartnerContact, StatementDelivery
-from .students import Student
+from .students import Gender, Student
 from .terms import Standing, Term, TermRecord, TermResult
 
 __all__ = [
     "SEAT_HOLDING",
     "ApplicationStatus",
+    "Certificate",
+    "CertificateQuerySet",
     "Disbursement",
     "DisbursementQuerySet",
     "DisbursementStatus",
@@ -30,9 +43,15 @@ __all__ = [
     "FundingShare",
     "FundingSource",
     "FundingSourceKind",
+    "Gender",
     "Intake",
     "IntakeFunding",
     "IntakeQuerySet",
+    "Organisation",
+    "OrganisationKind",
+    "Outcome",
+    "OutcomeKind",
+    "OutcomeSource",
     "Partner",
     "PartnerContact",
     "PartnerKind",
@@ -46,4 +65,6 @@ __all__ = [
     "Term",
     "TermRecord",
     "TermResult",
+    "Testimonial",
+    "new_certificate_code",
 ]

@@ -79,6 +79,13 @@ class Program(TranslatedModel):  # type: ignore[django-manager-missing]
         related_name="partner_programs",
         help_text="Organisations the programme is run with (not the funders).",
     )
+    participants_called = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What its participants are called, as a plural noun: “entrepreneurs”, "
+        "“government delegates”, “educators”, “students”. The impact page adds up the people "
+        "of every programme with the same noun. Empty reads “participants”.",
+    )
     is_published = models.BooleanField(
         default=True, help_text="Untick to hide the programme and its intakes from public pages."
     )

@@ -2,16 +2,35 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ..phones import validate_e164
 
 
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    ANOTHER = "another", _("Another gender")
+    UNDISCLOSED = "undisclosed", _("Prefers not to say")
+
+
 class Student(models.Model):
+    Gender = Gender
+
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    email = models.EmailField(help_text="Unique, whatever the capital letters.")
+    # NULL, not "", when staff enter a participant without one (a workshop's delegate): the
+    # unique index on LOWER(email) never compares NULLs, on SQLite or PostgreSQL. Applying
+    # online and the import still require it (forms.py, imports/resource.py).
+    email = models.EmailField(
+        null=True,
+        blank=True,
+        help_text="Unique, whatever the capital letters. Required to apply online; may be left "
+        "empty for a participant staff enter (a workshop's delegate).",
+    )
     phone = models.CharField(
         max_length=20,
         blank=True,
@@ -24,6 +43,21 @@ class Student(models.Model):
     national_id = models.CharField(max_length=50, blank=True, verbose_name="national ID")
     date_of_birth = models.DateField(null=True, blank=True)
     country = CountryField(blank=True)
+    gender = models.CharField(
+        max_length=20,
+        choices=Gender.choices,
+        blank=True,
+        help_text="Only as the person gave it; counted in staff reports, erased on request.",
+    )
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Where the participant works, or what they founded.",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
@@ -67,13 +101,22 @@ class Student(models.Model):
                 name="%(app_label)s_%(class)s_unique_email",
                 violation_error_message="A student with this email address already exists.",
             ),
+            models.CheckConstraint(
+                condition=Q(gender="") | Q(gender__in=Gender.values),
+                name="%(app_label)s_%(class)s_gender_valid",
+            ),
+            # An empty address is NULL (save() below), so two participants without one never
+            # collide in the unique index above.
+            models.CheckConstraint(
+                condition=~Q(email=""), name="%(app_label)s_%(class)s_email_null_not_blank"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs) -> None:
-        self.email = self.email.strip()
+        self.email = (self.email or "").strip() or None
         super().save(*args, **kwargs)
 
     @property

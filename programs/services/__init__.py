@@ -9,6 +9,7 @@ from .base import (
     funded_places_message,
     seats_message,
 )
+from .certificates import certificate_issue
 from .cohort import (
     PromotionResult,
     cohort_promote,
@@ -74,6 +75,7 @@ __all__ = [
     "FreedPlace",
     "PromotionResult",
     "StatementsResult",
+    "certificate_issue",
     "cohort_promote",
     "disbursement_adjust",
     "disbursement_approve",

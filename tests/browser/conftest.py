@@ -161,6 +161,8 @@ def staff_roles(transactional_db):
         ("0003_staff_groups", "create_groups"),
         ("0007_managers_see_and_requeue_emails", "grant"),
         ("0012_money_disbursements", "grant"),
+        ("0014_partner_contacts_statement_deliveries", "grant"),
+        ("0015_impact_organisations_outcomes_certificates", "grant"),
     ]:
         module = importlib.import_module(f"programs.migrations.{name}")
         getattr(module, function)(state.apps, None)
