@@ -14,8 +14,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from .models import Enrollment, FundingSource, Intake, Partner, Program
+from .models import Enrollment, FundingSource, Intake, OrganisationKind, Partner, Program
+from .models.students import Gender
+from .selectors.impact import ImpactFilters
 
 
 def intake_field(**kwargs: Any) -> forms.ModelChoiceField:
@@ -183,3 +186,62 @@ class FunderStatementForm(StaffFilterForm):
         },
     )
     intake = intake_field(empty_label=_("All intakes"))
+
+
+class ImpactReportForm(StaffFilterForm):
+    """The staff impact report's filters: ?program=ID&program=ID&year=2026&country=RW
+    &organisation_kind=startup&gender=woman. Each optional; program can repeat."""
+
+    log_via = "impact report"
+
+    program: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=Program.objects.all(),
+        required=False,
+        error_messages={
+            "invalid_choice": _("There is no programme with the id %(value)s."),
+            "invalid_pk_value": _("“%(pk)s” is not a programme's id."),
+        },
+    )
+    year = forms.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2200,
+        error_messages={"invalid": _("Give the year as four digits, such as 2026.")},
+    )
+    country = forms.ChoiceField(choices=[("", "")], required=False)
+    organisation_kind = forms.ChoiceField(
+        choices=[("", "")] + list(OrganisationKind.choices), required=False
+    )
+    gender = forms.ChoiceField(choices=[("", "")] + list(Gender.choices), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", ""), *countries]  # type: ignore[attr-defined]
+
+    def filters(self) -> ImpactFilters:
+        data = self.cleaned_data
+        return ImpactFilters(
+            programs=tuple(sorted(p.pk for p in data["program"] or [])),
+            year=data["year"],
+            country=data["country"],
+            organisation_kind=data["organisation_kind"],
+            gender=data["gender"],
+        )
+
+    def as_log(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        log: dict[str, Any] = {"via": self.log_via}
+        if data["program"]:
+            log["program"] = [{"id": p.pk, "name": str(p)} for p in data["program"]]
+        for name in ("year", "country", "organisation_kind", "gender"):
+            if data[name]:
+                log[name] = data[name]
+        return log
+
+    def scope(self) -> list[str]:
+        data = self.cleaned_data
+        parts = sorted(p.slug for p in data["program"] or [])
+        parts += [
+            str(data[n]) for n in ("year", "country", "organisation_kind", "gender") if data[n]
+        ]
+        return parts

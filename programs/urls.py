@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views, views_certificates, views_staff
+from . import views, views_certificates, views_impact, views_staff
 
 
 class CertificateCodeConverter:
@@ -28,6 +28,7 @@ urlpatterns = [
         views.application_received,
         name="application-received",
     ),
+    path("impact/", views_impact.impact, name="impact"),
     path("my-applications/", views.my_applications, name="my-applications"),
     path("my-applications/<int:pk>/", views.my_application, name="my-application"),
     path(
@@ -73,5 +74,7 @@ urlpatterns = [
         views_certificates.certificate_print,
         name="certificate-print",
     ),
+    path("staff/impact/", views_impact.impact_report, name="impact-report"),
+    path("staff/impact.csv", views_impact.impact_report_csv, name="impact-report-csv"),
     path("staff/intakes/<int:pk>/", views_staff.intake_dashboard, name="intake-dashboard"),
 ]

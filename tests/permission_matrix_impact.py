@@ -89,4 +89,12 @@ def impact_rows(world) -> list[tuple]:
                 (f"{name}_simple_history", "get", version, READERS),
                 (f"{name}_simple_history (restore)", "post", version, NOBODY),
             ]
+    public = (OK,) * 7
+    # Counts only, like the intake dashboard: staff with programs.view_intake (finance too).
+    report = (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK, OK)
+    rows += [
+        ("programs:impact", "get", reverse("programs:impact"), public),
+        ("programs:impact-report", "get", reverse("programs:impact-report"), report),
+        ("programs:impact-report-csv", "get", reverse("programs:impact-report-csv"), report),
+    ]
     return rows
