@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,21 @@ def funding_source_field(**kwargs: Any) -> forms.ModelChoiceField:
     )
 
 
+class ProgrammesField(forms.ModelMultipleChoiceField):
+    """Several programmes by id (?program=1&program=2). A value that is no id at all, or one
+    past 64 bits (SQLite raises OverflowError on it), is refused before the lookup."""
+
+    def clean(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else []:
+            if not str(item).isdigit() or int(item) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super().clean(value)
+
+
 class StaffFilterForm(forms.Form):
     """Optional filters read from request.GET. Subclasses declare the fields (with the
     functions above) and `log_via`, the words the export log uses for where it came from."""
@@ -62,7 +78,9 @@ class StaffFilterForm(forms.Form):
             value = self.cleaned_data.get(name)
             if not value:
                 continue
-            if isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                log[name] = [{"id": row.pk, "name": str(row)} for row in value]
+            elif isinstance(field, forms.ModelChoiceField):
                 log[name] = {"id": value.pk, "name": str(value)}
             elif isinstance(field, forms.MultipleChoiceField):
                 log[name] = list(value)
@@ -80,6 +98,8 @@ class StaffFilterForm(forms.Form):
                 continue
             if name == "intake":
                 parts += [value.program.slug, value.name]
+            elif isinstance(field, forms.ModelMultipleChoiceField):
+                parts += sorted(getattr(row, "slug", str(row)) for row in value)
             elif name == "program":
                 parts.append(value.slug)
             elif isinstance(field, forms.ModelChoiceField):
@@ -194,7 +214,7 @@ class ImpactReportForm(StaffFilterForm):
 
     log_via = "impact report"
 
-    program: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    program: forms.ModelMultipleChoiceField = ProgrammesField(
         queryset=Program.objects.all(),
         required=False,
         error_messages={

@@ -111,12 +111,17 @@ def test_sign_in_forms_survive_hostile_input(client, staff, page, username, pass
     AccessFailureLog.objects.all().delete()
 
 
+IMPACT_FILTERS = ["program", "year", "country", "organisation_kind", "gender"]
+
+
 @pytest.mark.parametrize(
     "name,fields",
     [
         ("programs:enrollment-export", ["intake", "program", "status", "funding_source"]),
         ("programs:funder-report", ["funding_source", "intake", "audience"]),
         ("programs:funder-report-csv", ["funding_source", "intake", "audience"]),
+        ("programs:impact-report", IMPACT_FILTERS),
+        ("programs:impact-report-csv", IMPACT_FILTERS),
     ],
 )
 @SMALL

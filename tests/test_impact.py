@@ -147,3 +147,19 @@ def test_the_report_is_for_staff_who_may_view_intakes(client, owner):
     assert client.get(reverse("programs:impact-report")).status_code == HTTPStatus.FOUND
     client.force_login(owner.user)
     assert client.get(reverse("programs:impact-report")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_csv_of_two_programmes_counts_only_theirs_and_logs_both(client, viewer):
+    from programs.models import ExportLog
+
+    founders = _programme("eFounders Fellowship", "entrepreneurs", 2)[0].intake.program
+    netpreneur = _programme("Netpreneur", "entrepreneurs", 3)[0].intake.program
+    _programme("New Economy Workshop", "government delegates", 4)
+    client.force_login(viewer)
+    url = reverse("programs:impact-report-csv")
+    response = client.get(url, {"program": [founders.pk, netpreneur.pk]})
+    assert response.status_code == HTTPStatus.OK
+    body = b"".join(response.streaming_content).decode()
+    assert "Netpreneur" in body and "New Economy Workshop" not in body
+    logged = ExportLog.objects.latest("pk").filters["program"]
+    assert sorted(row["name"] for row in logged) == ["Netpreneur", "eFounders Fellowship"]

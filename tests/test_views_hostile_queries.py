@@ -36,6 +36,8 @@ STAFF_FILTERS = {
     "programs:enrollment-export": ["intake", "program", "status", "funding_source"],
     "programs:funder-report": ["funding_source", "intake", "audience"],
     "programs:funder-report-csv": ["funding_source", "intake", "audience"],
+    "programs:impact-report": ["program", "year", "country", "organisation_kind", "gender"],
+    "programs:impact-report-csv": ["program", "year", "country", "organisation_kind", "gender"],
 }
 
 
@@ -83,6 +85,7 @@ def test_public_pages_survive_hostile_query_strings(client, world, value):
     program = world["intake"].program
     urls = [
         reverse("programs:program-list"),
+        reverse("programs:impact"),
         reverse("programs:program-detail", args=[program.slug]),
         reverse("programs:intake-apply", args=[world["intake"].pk]),
         reverse("programs:application-received", args=[world["intake"].pk]),
