@@ -18,6 +18,7 @@ from django.db import transaction
 from programs import emails, services
 from programs.demo import cohort as demo_cohort
 from programs.demo import contacts as demo_contacts
+from programs.demo import impact as demo_impact
 from programs.demo import money as demo_money
 from programs.models import (
     Enrollment,
@@ -47,6 +48,7 @@ DEMO_STAFF_PASSWORD = "cohort-demo-2027"
 FRENCH_INTAKE_NAMES = {
     "September 2027": "Septembre 2027",
     "Spring 2027": "Printemps 2027",
+    "Autumn 2026": "Automne 2026",
     "2025 cohort": "Promotion 2025",
     "2026 cohort": "Promotion 2026",
     "2027 cohort": "Promotion 2027",
@@ -328,6 +330,14 @@ class Command(BaseCommand):
             capacity=15,
         )
         self.students(trainers_intake, [(Status.APPLIED, None, 3)])
+        past_trainers = self.intake(
+            trainers,
+            "Autumn 2026",
+            start_date=datetime.date(2026, 9, 7),
+            end_date=datetime.date(2026, 10, 30),
+            capacity=15,
+        )
+        self.students(past_trainers, [(Status.COMPLETED, None, 9)])
         delegates = self.intake(
             workshop,
             "2026 delegation",
@@ -336,6 +346,8 @@ class Command(BaseCommand):
             capacity=12,
         )
         self.students(delegates, [(Status.COMPLETED, None, 12)])
+
+        demo_impact.seed_impact()
 
         self.stdout.write(
             self.style.SUCCESS(
