@@ -44,9 +44,11 @@ def test_the_page_in_french_uses_the_french_nouns(client, demo):
 def test_seed_demo_records_organisations_outcomes_and_one_consented_testimonial(demo):
     call_command("seed_demo", "--no-staff", stdout=io.StringIO())  # again: nothing doubles
     founders = Student.objects.filter(enrollments__intake__program__slug="efounders-fellowship")
-    assert founders.filter(organisation__kind="startup").count() + founders.filter(
-        organisation__kind="company"
-    ).count() == 18
+    assert (
+        founders.filter(organisation__kind="startup").count()
+        + founders.filter(organisation__kind="company").count()
+        == 18
+    )
     assert Outcome.objects.count() == 3
     testimonial = Testimonial.objects.get()
     assert testimonial.is_published and testimonial.consent_given_on is not None
