@@ -163,3 +163,20 @@ def test_the_csv_of_two_programmes_counts_only_theirs_and_logs_both(client, view
     assert "Netpreneur" in body and "New Economy Workshop" not in body
     logged = ExportLog.objects.latest("pk").filters["program"]
     assert sorted(row["name"] for row in logged) == ["Netpreneur", "eFounders Fellowship"]
+
+
+def test_the_staff_report_costs_the_same_queries_for_more_programmes(client, viewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _programme("A", "entrepreneurs", 5)
+    client.force_login(viewer)
+    client.get(reverse("programs:impact-report"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("programs:impact-report"))
+    for name in "BCDEF":
+        people = _programme(name, f"people {name}", 6)
+        OutcomeFactory(student=people[0].student, jobs_created=1)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("programs:impact-report"))
+    assert len(more) == len(few)
