@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
 # between browser steps are still synchronous and safe, so tell Django not to refuse them.
@@ -84,7 +85,10 @@ def new_page(browser, live_server, fresh_cache, fast_password_hashing):
                 ]
             )
         page = context.new_page()
+        # Actions and expectations wait as long: on a loaded 2-core CI machine a language switch
+        # (a POST, a redirect, a page) once took longer than expect()'s default 5 s.
         page.set_default_timeout(10_000)
+        expect.set_options(timeout=10_000)
         # Anything the browser complains about (a CSP refusal, a script error, a 404 asset).
         page.problems = []
         page.on(
