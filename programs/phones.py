@@ -83,6 +83,11 @@ def validate_e164(value: str) -> None:
         )
 
 
+def _is_rwandan_mobile(value: str) -> bool:
+    """+2507 and 8 digits: most of the numbers on record."""
+    return len(value) == 13 and value.startswith("+2507") and value[1:].isdigit()
+
+
 def phone_as_dialled(value: str) -> str:
     """A stored number as staff dial it from the site's country: "0788 123 456" for a Rwandan
     mobile, "00 33 6 12 34 56 78" for a French one. Text a spreadsheet keeps as text (a
@@ -95,7 +100,7 @@ def phone_as_dialled(value: str) -> str:
     if not value:
         return ""
     # Rwanda's mobiles: +2507 and 8 digits, shown 07XX XXX XXX.
-    if len(value) == 13 and value.startswith("+2507") and settings.PHONE_DEFAULT_REGION == "RW":
+    if _is_rwandan_mobile(value) and settings.PHONE_DEFAULT_REGION == "RW":
         national = value[4:]
         return f"0{national[:3]} {national[3:6]} {national[6:]}"
     number = _parsed(value) if E164.fullmatch(value) else None
@@ -119,6 +124,10 @@ def phone_for_csv(value: str, country: str) -> str:
         return value  # empty, or kept unreadable by the phone migration: as it is
     if (country or site) == site:
         dialled = phone_as_dialled(value)
+    elif _is_rwandan_mobile(value):
+        # As phonenumbers writes it ("+250 788 123 456"), by slicing: the library's 60 µs a
+        # row made the export of 100,000 rows 4-5 times the command-line tool's time.
+        dialled = f"00 250 {value[4:7]} {value[7:10]} {value[10:]}"
     else:
         number = _parsed(value)
         if number is None or not phonenumbers.is_valid_number(number):

@@ -63,6 +63,17 @@ def test_the_fast_way_to_show_a_rwandan_mobile_is_the_librarys(digits, operator)
     assert phone_as_dialled(e164) == expected
 
 
+@given(st.integers(min_value=0, max_value=99_999_999), st.sampled_from("2389"))
+def test_the_fast_csv_cell_of_a_rwandan_mobile_abroad_is_the_librarys(digits, operator):
+    e164 = f"+2507{operator}{digits:07d}"[:13]
+    number = phonenumbers.parse(e164)
+    if not phonenumbers.is_valid_number(number):
+        return
+    international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    expected = ("00 " + international.removeprefix("+")).replace(" ", "-")
+    assert phone_for_csv(e164, "FR") == expected
+
+
 @given(st.sampled_from(REGIONS), st.sampled_from(REGIONS), st.sampled_from(list(range(6))))
 def test_the_csv_cell_reads_back_to_the_same_number(region, country, kind):
     """Any number, any country of residence: what the CSV holds is text a spreadsheet keeps
