@@ -3,23 +3,17 @@ them with the rest): organisations, outcomes, testimonials and certificates in t
 
 Finance reads what a payment depends on; what participants did afterwards is none of it."""
 
-from http import HTTPStatus
-
 from django.urls import reverse
 
 from .factories import CertificateFactory, OrganisationFactory, OutcomeFactory
 from .factories import TestimonialFactory as QuoteFactory
+from .permission_support import FORBIDDEN, LOGIN, NOBODY, OK, OWNER_ONLY, PUBLIC
+from .permission_support import STAFF_CHANGE as CHANGERS
 
-OK, FORBIDDEN, NOT_FOUND = HTTPStatus.OK, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND
-LOGIN = "login"
 # Per role: anonymous, student, other student, viewer, finance, manager, superuser.
 READERS = (LOGIN, LOGIN, LOGIN, OK, FORBIDDEN, OK, OK)
-CHANGERS = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
 # A staff page outside the admin: a signed-in student is refused, not sent to sign in.
 PRINTERS = (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK)
-PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
-OWNER_ONLY = (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
-NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # Counted in the impact figures: never deleted (a certificate is revoked instead).
 NEVER_DELETED = {"organisation", "outcome", "certificate"}
 # Issued by services.certificate_issue for a completed enrollment only.
