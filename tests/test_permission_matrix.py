@@ -259,6 +259,12 @@ def _rows(world):
             STAFF_CHANGE,
         ),
         (
+            "admin:programs_intake_add_participants",
+            "get",
+            reverse("admin:programs_intake_add_participants", args=[intake.pk]),
+            STAFF_CHANGE,
+        ),
+        (
             "admin:programs_exportlog_changelist",
             "get",
             reverse("admin:programs_exportlog_changelist"),

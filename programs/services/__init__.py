@@ -57,6 +57,7 @@ from .money import (
     split_cents,
 )
 from .offers import ExpiryResult, offer_respond, offers_expire
+from .organisations import organisation_find, organisation_find_or_create
 from .statements import StatementsResult, previous_month, statements_send
 from .students import (
     student_find_by_email,
@@ -109,6 +110,8 @@ __all__ = [
     "next_term",
     "offer_respond",
     "offers_expire",
+    "organisation_find",
+    "organisation_find_or_create",
     "previous_month",
     "seats_message",
     "shares_validate",
