@@ -192,3 +192,18 @@ def test_add_participants_survives_hostile_pasted_lists(staff_client, september_
     assert response.status_code == HTTPStatus.OK
     # Checking a list is only a dry run: nothing is written until staff confirm it.
     assert (Student.objects.count(), Enrollment.objects.count()) == before
+
+
+@SMALL
+@given(name=FILE_NAMES, content=FILE_CONTENTS)
+def test_survey_import_survives_hostile_files(staff_client, name, content):
+    from programs.models import Outcome
+
+    url = reverse("admin:programs_outcome_import")
+    try:
+        upload = SimpleUploadedFile(name, content)
+    except Exception:  # a name no browser could send
+        return
+    response = staff_client.post(url, {"file": upload})
+    assert response.status_code == HTTPStatus.OK
+    assert not Outcome.objects.exists()

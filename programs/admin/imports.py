@@ -85,6 +85,14 @@ class ParticipantsForm(forms.Form):
         return data
 
 
+class OutcomeSurveyForm(forms.Form):
+    file = forms.FileField(
+        label="Survey file",
+        help_text=_FILE_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
 def unreadable_upload_form(form_class: type[forms.Form] = ApplicantImportForm) -> forms.Form:
     """The upload form for a request Django's parser refused (a name over its header limit)."""
     form = form_class({})
@@ -113,7 +121,11 @@ class ImportPage:
     columns: list[str]
     # read(name, content) -> the rows; raises ImportFileError.
     read: Callable[[str, bytes], imports.ApplicantFile]
-    run: Callable[..., imports.ImportReport]
+    # run(target=, rows=, dry_run=, by=, expected_students=) -> a report; target: the intake,
+    # or None for a page of no intake (outcomes).
+    run: Callable[..., Any]
+    # Where a confirmed import goes: the intake's page, or a list.
+    done_url: Callable[[Intake | None], str]
 
 
 def _read_applicants(name: str, content: bytes) -> imports.ApplicantFile:
@@ -128,12 +140,30 @@ def _read_participants(name: str, content: bytes) -> imports.ApplicantFile:
     return imports.read_participants_file(content, name, max_rows=imports.ADMIN_MAX_ROWS)
 
 
+def _read_outcomes(name: str, content: bytes) -> imports.ApplicantFile:
+    return imports.read_outcomes_file(content, name, max_rows=imports.ADMIN_MAX_ROWS)
+
+
 def _run_applicants(**kwargs) -> imports.ImportReport:
-    return imports.applicants_import(applicant_file=kwargs.pop("rows"), **kwargs)
+    return imports.applicants_import(
+        intake=kwargs.pop("target"), applicant_file=kwargs.pop("rows"), **kwargs
+    )
 
 
 def _run_participants(**kwargs) -> imports.ImportReport:
-    return imports.participants_import(participant_file=kwargs.pop("rows"), **kwargs)
+    return imports.participants_import(
+        intake=kwargs.pop("target"), participant_file=kwargs.pop("rows"), **kwargs
+    )
+
+
+def _run_outcomes(**kwargs) -> imports.OutcomeReport:
+    kwargs.pop("target")
+    return imports.outcomes_import(outcome_file=kwargs.pop("rows"), **kwargs)
+
+
+def _intake_page(intake: Intake | None) -> str:
+    assert intake is not None
+    return reverse("admin:programs_intake_change", args=[intake.pk])
 
 
 APPLICANTS_PAGE = ImportPage(
@@ -147,6 +177,7 @@ APPLICANTS_PAGE = ImportPage(
     columns=imports.COLUMNS,
     read=_read_applicants,
     run=_run_applicants,
+    done_url=_intake_page,
 )
 PARTICIPANTS_PAGE = ImportPage(
     slug="add-participants",
@@ -159,28 +190,42 @@ PARTICIPANTS_PAGE = ImportPage(
     columns=imports.PARTICIPANT_COLUMNS,
     read=_read_participants,
     run=_run_participants,
+    done_url=_intake_page,
+)
+OUTCOMES_PAGE = ImportPage(
+    slug="import-survey",
+    url_name="programs_outcome_import",
+    title="Import a follow-up survey of outcomes",
+    template="admin/programs/outcome/import_survey.html",
+    session_key="programs.outcome_import",
+    form_class=OutcomeSurveyForm,
+    template_files={"CSV": "import-templates/outcomes-template.csv"},
+    columns=imports.OUTCOME_COLUMNS,
+    read=_read_outcomes,
+    run=_run_outcomes,
+    done_url=lambda _target: reverse("admin:programs_outcome_changelist"),
 )
 
 
 if TYPE_CHECKING:
-    # The mixin is only ever mixed into IntakeAdmin: it calls the ModelAdmin's methods.
+    # The mixins are only ever mixed into a ModelAdmin: they call its methods.
     from django.contrib import admin
 
-    _IntakeAdminBase = admin.ModelAdmin[Intake]
+    _AdminBase = admin.ModelAdmin[Any]
 else:
-    _IntakeAdminBase = object
+    _AdminBase = object
 
 
-class IntakeImportMixin(_IntakeAdminBase):
-    """Adds "Import applicants" and "Add participants" to an intake: upload, dry run, confirm."""
+class ImportPagesMixin(_AdminBase):
+    """Upload → dry run → confirm, for the pages in `import_pages` (on the admin's URLs)."""
 
-    import_pages = (APPLICANTS_PAGE, PARTICIPANTS_PAGE)
+    import_pages: tuple[ImportPage, ...] = ()
 
     def get_urls(self):
         return [
             *(
                 path(
-                    f"<path:object_id>/{page.slug}/",
+                    f"{self.import_url_prefix}{page.slug}/",
                     self.admin_site.admin_view(self._import_view(page)),
                     name=page.url_name,
                 )
@@ -189,29 +234,26 @@ class IntakeImportMixin(_IntakeAdminBase):
             *super().get_urls(),
         ]
 
-    def has_import_permission(self, request: HttpRequest, intake: Intake | None = None) -> bool:
-        return self.has_view_permission(request, intake) and request.user.has_perms(
-            ["programs.add_student", "programs.add_enrollment"]
-        )
+    import_url_prefix = ""
 
     def _import_view(self, page: ImportPage) -> Callable[..., HttpResponse]:
-        def view(request: HttpRequest, object_id: str) -> HttpResponse:
-            return self.import_page_view(request, object_id, page)
+        def view(request: HttpRequest, **kwargs) -> HttpResponse:
+            return self.import_page_view(request, page, **kwargs)
 
         return view
 
-    def import_page_view(self, request: HttpRequest, object_id: str, page: ImportPage):
-        intake = self.get_object(request, object_id)
-        if intake is None:
-            raise Http404("No such intake.")
-        if not self.has_import_permission(request, intake):
-            raise PermissionDenied
+    def import_target(self, request: HttpRequest, **kwargs) -> Any:
+        """The intake the page imports into (None for a page of no intake), or 404 / 403."""
+        return None
+
+    def import_page_view(self, request: HttpRequest, page: ImportPage, **kwargs):
+        target = self.import_target(request, **kwargs)
         context = {
             **self.admin_site.each_context(request),
-            "title": page.title.format(intake=intake),
+            "title": page.title.format(intake=target),
             "opts": self.model._meta,
-            "original": intake,
-            "intake": intake,
+            "original": target,
+            "intake": target,
             "template_files": {label: static(p) for label, p in page.template_files.items()},
             "columns": page.columns,
             "form": page.form_class(),
@@ -223,7 +265,7 @@ class IntakeImportMixin(_IntakeAdminBase):
                 context["form"] = unreadable_upload_form(page.form_class)
                 return TemplateResponse(request, page.template, context)
         if request.method == "POST" and "confirm" in request.POST:
-            return self._import_confirm(request, intake, page, context)
+            return self._import_confirm(request, target, page, context)
         if request.method == "POST":
             form = page.form_class(request.POST, request.FILES)
             context["form"] = form
@@ -233,7 +275,7 @@ class IntakeImportMixin(_IntakeAdminBase):
                     name, content = upload.name, upload.read(imports.MAX_FILE_BYTES + 1)
                 else:  # a pasted list: its name is empty
                     name, content = "", form.cleaned_data["pasted"].encode("utf-8")
-                return self._import_dry_run(request, intake, page, name, content, context)
+                return self._import_dry_run(request, target, page, name, content, context)
         return TemplateResponse(request, page.template, context)
 
     def _read(self, page: ImportPage, name: str, content: bytes, context: dict):
@@ -244,18 +286,18 @@ class IntakeImportMixin(_IntakeAdminBase):
             form.add_error("file" if name else "pasted", str(error))
             return None
 
-    def _import_dry_run(self, request, intake, page: ImportPage, name, content, context):
+    def _import_dry_run(self, request, target, page: ImportPage, name, content, context):
         rows = self._read(page, name, content, context)
         if rows is None:
             return TemplateResponse(request, page.template, context)
-        report = page.run(intake=intake, rows=rows, dry_run=True, by=request.user)
+        report = page.run(target=target, rows=rows, dry_run=True, by=request.user)
         token = secrets.token_urlsafe(16)
         if report.refused:
             request.session.pop(page.session_key, None)
         else:
             request.session[page.session_key] = {
                 "token": token,
-                "intake": intake.pk,
+                "intake": target.pk if target is not None else None,
                 "name": name,
                 "content": base64.b64encode(content).decode("ascii"),
                 "students": report.matched_students(),
@@ -263,9 +305,14 @@ class IntakeImportMixin(_IntakeAdminBase):
         context.update(report=report, token=token)
         return TemplateResponse(request, page.template, context)
 
-    def _import_confirm(self, request, intake: Intake, page: ImportPage, context):
+    def _import_confirm(self, request, target, page: ImportPage, context):
         pending = request.session.get(page.session_key) or {}
-        if pending.get("token") != request.POST.get("token") or pending.get("intake") != intake.pk:
+        target_pk = target.pk if target is not None else None
+        if (
+            not pending
+            or pending.get("token") != request.POST.get("token")
+            or pending.get("intake") != target_pk
+        ):
             self.message_user(
                 request,
                 "This import is no longer waiting for confirmation (it was confirmed already, "
@@ -278,7 +325,7 @@ class IntakeImportMixin(_IntakeAdminBase):
         if rows is None:
             return TemplateResponse(request, page.template, context)
         report = page.run(
-            intake=intake,
+            target=target,
             rows=rows,
             dry_run=False,
             by=request.user,
@@ -296,4 +343,35 @@ class IntakeImportMixin(_IntakeAdminBase):
             context.update(report=report)
             return TemplateResponse(request, page.template, context)
         self.message_user(request, report.summary(), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:programs_intake_change", args=[intake.pk]))
+        return HttpResponseRedirect(page.done_url(target))
+
+
+class IntakeImportMixin(ImportPagesMixin):
+    """Adds "Import applicants" and "Add participants" to an intake."""
+
+    import_pages = (APPLICANTS_PAGE, PARTICIPANTS_PAGE)
+    import_url_prefix = "<path:object_id>/"
+
+    def has_import_permission(self, request: HttpRequest, intake: Intake | None = None) -> bool:
+        return self.has_view_permission(request, intake) and request.user.has_perms(
+            ["programs.add_student", "programs.add_enrollment"]
+        )
+
+    def import_target(self, request: HttpRequest, **kwargs) -> Intake:
+        intake = self.get_object(request, kwargs["object_id"])
+        if intake is None:
+            raise Http404("No such intake.")
+        if not self.has_import_permission(request, intake):
+            raise PermissionDenied
+        return intake
+
+
+class OutcomeImportMixin(ImportPagesMixin):
+    """Adds "Import a survey" to the outcomes' list."""
+
+    import_pages = (OUTCOMES_PAGE,)
+
+    def import_target(self, request: HttpRequest, **kwargs) -> None:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return None

@@ -41,6 +41,13 @@ from .limits import (
     ImportFileError,
     file_too_big,
 )
+from .outcomes import (
+    OUTCOME_COLUMNS,
+    OutcomeReport,
+    OutcomeRow,
+    outcomes_import,
+    read_outcomes_file,
+)
 from .participants import PARTICIPANT_COLUMNS, PASTED_COLUMNS, ParticipantResource
 from .participants_run import (
     ParticipantReport,
@@ -64,6 +71,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_SHEET_ROWS",
     "MAX_UNPACKED_BYTES",
+    "OUTCOME_COLUMNS",
     "PARTICIPANT_COLUMNS",
     "PASTED_COLUMNS",
     "REQUIRED_COLUMNS",
@@ -76,6 +84,8 @@ __all__ = [
     "EmailWidget",
     "ImportFileError",
     "ImportReport",
+    "OutcomeReport",
+    "OutcomeRow",
     "ParticipantReport",
     "ParticipantResource",
     "PhoneWidget",
@@ -86,8 +96,10 @@ __all__ = [
     "clean_status",
     "country_code",
     "file_too_big",
+    "outcomes_import",
     "participants_import",
     "read_applicants_file",
+    "read_outcomes_file",
     "read_participants_file",
     "read_pasted_participants",
 ]

@@ -74,7 +74,7 @@ PARTICIPANTS = Layout(
 )
 
 
-def _choice(value: Any, choices: Any) -> str:
+def choice(value: Any, choices: Any) -> str:
     """A choice given by its value or its label (English or the staff's language)."""
     text = cell_text(value).casefold()
     if not text:
@@ -92,7 +92,7 @@ def _choice(value: Any, choices: Any) -> str:
 
 class GenderWidget(TextWidget):
     def clean(self, value, row=None, **kwargs) -> str:
-        return _choice(value, Student.Gender)
+        return choice(value, Student.Gender)
 
 
 def split_name(full_name: str) -> tuple[str, str]:
@@ -247,7 +247,7 @@ class ParticipantResource(ApplicantResource):
                 plan.differences.append(PARTICIPANT_LABELS[name].lower())
 
     def _organisation_kind(self, row) -> str:
-        return _choice(row.get("organisation_kind"), Organisation.Kind)
+        return choice(row.get("organisation_kind"), Organisation.Kind)
 
     def _organisation(self, row, country: str, plan: RowPlan) -> Organisation | None:
         name = " ".join(cell_text(row.get("organisation")).split())

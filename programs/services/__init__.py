@@ -58,6 +58,7 @@ from .money import (
 )
 from .offers import ExpiryResult, offer_respond, offers_expire
 from .organisations import organisation_find, organisation_find_or_create
+from .outcomes import outcome_record
 from .statements import StatementsResult, previous_month, statements_send
 from .students import (
     student_find_by_email,
@@ -112,6 +113,7 @@ __all__ = [
     "offers_expire",
     "organisation_find",
     "organisation_find_or_create",
+    "outcome_record",
     "previous_month",
     "seats_message",
     "shares_validate",
