@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from ..selectors.statement import Figures, IntakeStatement
@@ -38,7 +39,7 @@ def statement_columns(*, month: bool = False) -> list[str]:
     return [*STATEMENT_COLUMNS, *(MONTH_COLUMNS if month else [])]
 
 
-def _amounts(figures: Figures, month: bool) -> list[str]:
+def _amounts(figures: Figures, month: bool) -> list[Decimal]:
     values = [
         figures.committed,
         figures.scheduled,
@@ -49,7 +50,9 @@ def _amounts(figures: Figures, month: bool) -> list[str]:
     ]
     if month:
         values += [figures.due_in_month, figures.paid_in_month]
-    return [f"{value:f}" for value in values]
+    # Numbers, not text: a negative amount (an adjustment) is not escaped as a formula would
+    # be, so a spreadsheet still sums it. Decimal(f"{v:f}") keeps the plain notation (100.00).
+    return [Decimal(f"{value:f}") for value in values]
 
 
 def statement_rows(lines: list[IntakeStatement], *, month: bool = False) -> Iterator[list[Any]]:
@@ -67,8 +70,8 @@ def statement_rows(lines: list[IntakeStatement], *, month: bool = False) -> Iter
         for row in line.terms:
             yield [
                 *common,
-                row.term.name,
-                row.term.start_date.isoformat(),
+                row.name,
+                row.start_date.isoformat() if row.start_date else "",
                 source.currency,
                 *_amounts(row.figures, month),
             ]

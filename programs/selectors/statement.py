@@ -96,10 +96,21 @@ def _sum_filters(month: datetime.date | None) -> dict[str, Q]:
     }
 
 
+ADJUSTMENTS = "Adjustments (no single term)"
+
+
 @dataclass
 class TermLine:
-    term: Term
+    term: Term | None  # None: the adjustments of no single term
     figures: Figures
+
+    @property
+    def name(self) -> str:
+        return self.term.name if self.term is not None else ADJUSTMENTS
+
+    @property
+    def start_date(self) -> datetime.date | None:
+        return self.term.start_date if self.term is not None else None
 
 
 @dataclass
@@ -144,12 +155,16 @@ def funder_statement(
     ):
         all_shares[other.funding_source_id].append(other)
     filters = _sum_filters(month)
-    sums: dict[tuple[int, int], dict[str, Decimal | None]] = {
-        (row.pop("enrollment__funding_source_id"), row.pop("term_id")): row
-        for row in Disbursement.objects.filter(partner=partner, term__intake_id__in=intake_ids)
-        .values("enrollment__funding_source_id", "term_id")
+    # Keyed by (source, term); an adjustment of no single term by (source, None, intake).
+    sums: dict[tuple[int, int | None, int], dict[str, Decimal | None]] = {}
+    for row in (
+        Disbursement.objects.filter(partner=partner, enrollment__intake_id__in=intake_ids)
+        .values("enrollment__funding_source_id", "term_id", "enrollment__intake_id")
         .annotate(**{name: Sum("amount", filter=where) for name, where in filters.items()})
-    }
+    ):
+        term_id = row.pop("term_id")
+        intake_id = row.pop("enrollment__intake_id")
+        sums[(row.pop("enrollment__funding_source_id"), term_id, 0 if term_id else intake_id)] = row
     statements = []
     for source_id, line_intake in pairs:
         share = sources[source_id]
@@ -165,15 +180,24 @@ def funder_statement(
                 split_cents(costs[term.pk], weights)[mine] if source.cost_per_place else ZERO
             )
 
-            found = sums.get((source_id, term.pk), {})
+            found = sums.get((source_id, term.pk, 0), {})
             if month is not None and term.start_date > month_end(month) and not any(found.values()):
                 continue  # not begun by the month's end, and nothing paid on it early
-            figures = Figures(
-                committed=per_student * count,
-                # SQLite's SUM of decimals comes back with more places than the column's.
-                **{name: (found.get(name) or ZERO).quantize(ZERO) for name in SUMMED},
-            )
-            statement.terms.append(TermLine(term=term, figures=figures))
-            statement.total.add(figures)
+            _add_line(statement, term, found, committed=per_student * count)
+        adjustments = sums.get((source_id, None, line_intake.pk))
+        if adjustments and any(adjustments.values()):
+            _add_line(statement, None, adjustments, committed=ZERO)
         statements.append(statement)
     return statements
+
+
+def _add_line(
+    statement: IntakeStatement, term: Term | None, found: dict, *, committed: Decimal
+) -> None:
+    figures = Figures(
+        committed=committed,
+        # SQLite's SUM of decimals comes back with more places than the column's.
+        **{name: (found.get(name) or ZERO).quantize(ZERO) for name in SUMMED},
+    )
+    statement.terms.append(TermLine(term=term, figures=figures))
+    statement.total.add(figures)
