@@ -10,40 +10,18 @@ both databases.
 from __future__ import annotations
 
 import datetime
-import threading
-from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from programs import services
 from programs.models import Disbursement
 
+from .concurrency_support import at_once
 from .money import cost_and_split, costed_intake
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(work: Callable[[], object]) -> list[object]:
-    together = threading.Barrier(2, timeout=30)
-    results: list[object] = []
-
-    def run() -> None:
-        try:
-            together.wait()
-            results.append(work())
-        except Exception as error:  # the refusal is a result
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture

@@ -5,40 +5,16 @@ and that co-funder is skipped. SQLite's write lock serialises them anyway."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 from post_office.models import Email
 
 from programs import services
 from programs.models import Partner, PartnerContact, StatementDelivery
 
+from .concurrency_support import at_once
 from .statements_support import OCTOBER, paid_hec
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-
-def at_once(work: Callable[[], object], n: int = 2) -> list[object]:
-    together = threading.Barrier(n, timeout=30)
-    results: list[object] = []
-
-    def run() -> None:
-        try:
-            together.wait()
-            results.append(work())
-        except Exception as error:  # a failure is a result
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
