@@ -2,6 +2,8 @@
 # A wapiti scan of the tracker on loopback, against a throwaway database (docs/security.md).
 #   scripts/with-postgres.sh scripts/scan/run.sh staff   # signed in as a superuser, PostgreSQL
 #   scripts/scan/run.sh anon                               # anonymous, SQLite file under $SCAN_DIR
+#   SCAN_START="/admin/programs/outcome/import-survey/" scripts/scan/run.sh staff
+#                                        # staff, starting (also) at these pages: a new page first
 # Needs Debian's wapiti (apt-get install wapiti). Never point it at a shared database: it
 # submits every form it finds. Writes $SCAN_DIR (default /tmp/tracker-scan): the JSON report,
 # wapiti's and the server's logs, and the row counts before and after.
@@ -27,7 +29,9 @@ if [ "$MODE" = staff ]; then
     -x "http://127.0.0.1:$PORT/admin/password_change/*" -x "http://127.0.0.1:$PORT/admin/auth/user/*"
     -x "http://127.0.0.1:$PORT/accounts/password*"
     -m sql,xss,permanentxss,exec,file,crlf,redirect,csrf
-    -d 3 --max-links-per-page 30 --max-files-per-dir 40 --max-scan-time 360 --max-attack-time 100)
+    -d 3 --max-links-per-page 30 --max-files-per-dir 40 --max-scan-time "${SCAN_TIME:-360}"
+    --max-attack-time 100)
+  for start in ${SCAN_START:-}; do ARGS+=(-s "http://127.0.0.1:$PORT$start"); done
 else
   ARGS+=(-m blindsql,crlf,exec,file,permanentxss,redirect,sql,xss,methods,csrf,backup,htaccess
     --max-scan-time 300 --max-attack-time 100)
