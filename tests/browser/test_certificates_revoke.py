@@ -28,7 +28,7 @@ def manager(staff_roles):
 
 
 def completed(intake, first: str, last: str, **kwargs) -> Enrollment:
-    return EnrollmentFactory(
+    return EnrollmentFactory.create(
         intake=intake,
         student=StudentFactory(first_name=first, last_name=last, **kwargs),
         status=Status.COMPLETED,
