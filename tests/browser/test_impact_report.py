@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from programs.models import ExportLog
+
 from ..factories import UserFactory
 from .conftest import DESKTOP, PHONE
 from .test_accessibility import serious_violations
@@ -100,6 +102,14 @@ def test_a_viewer_filters_two_programmes_to_startups_and_downloads_the_csv(
     assert ["Organisation kind", "Startup", "", "20", "", "", ""] in rows
     assert ["Outcomes", "eFounders Fellowship", "", "", "1", "8", "40,000.00 USD"] in rows
     assert not any(row[1] == "New Economy Workshop" for row in rows)
+    # Attributable to whoever pressed it, with what was chosen.
+    log = ExportLog.objects.get()
+    assert (log.user, log.kind, log.row_count) == (viewer_on_demo, "funder_report", len(rows) - 1)
+    assert sorted(p["name"] for p in log.filters["program"]) == [
+        "Netpreneur Program",
+        "eFounders Fellowship",
+    ]
+    assert log.filters["organisation_kind"] == "startup"
     assert page.problems == []
 
 
@@ -115,6 +125,11 @@ def test_a_bad_address_says_what_is_wrong(new_page, viewer_on_demo):
     page.get_by_role("link", name="impact report").click()
     expect(page.locator(".facts .figure")).to_have_text("93")
     assert "program=" not in page.url
+    # The CSV's address with the same mistakes: the same page, no file, nothing logged.
+    response = page.goto("/staff/impact.csv?program=abc&year=99999999999")
+    assert response is not None and response.status == 400
+    expect(page.get_by_text("“abc” is not a programme's id.")).to_be_visible()
+    assert not ExportLog.objects.exists()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "360"])
