@@ -171,3 +171,39 @@ def test_import_upload_survives_hostile_files(staff_client, september_intake, na
     assert response.status_code == HTTPStatus.OK
     # An upload is only a dry run: nothing is written until staff confirm it.
     assert (Student.objects.count(), Enrollment.objects.count()) == before
+
+
+PASTED_CELLS = st.lists(
+    st.one_of(hostile_text, st.sampled_from(["Ines Kamikazi", "a@b.rw", "RW", "name", "email"])),
+    max_size=6,
+)
+PASTED_LINES = st.lists(
+    st.tuples(st.sampled_from(["\t", ",", ";"]), PASTED_CELLS).map(lambda t: t[0].join(t[1])),
+    max_size=5,
+).map("\n".join)
+
+
+@SMALL
+@given(pasted=PASTED_LINES)
+def test_add_participants_survives_hostile_pasted_lists(staff_client, september_intake, pasted):
+    url = reverse("admin:programs_intake_add_participants", args=[september_intake.pk])
+    before = (Student.objects.count(), Enrollment.objects.count())
+    response = staff_client.post(url, {"pasted": pasted})
+    assert response.status_code == HTTPStatus.OK
+    # Checking a list is only a dry run: nothing is written until staff confirm it.
+    assert (Student.objects.count(), Enrollment.objects.count()) == before
+
+
+@SMALL
+@given(name=FILE_NAMES, content=FILE_CONTENTS)
+def test_survey_import_survives_hostile_files(staff_client, name, content):
+    from programs.models import Outcome
+
+    url = reverse("admin:programs_outcome_import")
+    try:
+        upload = SimpleUploadedFile(name, content)
+    except Exception:  # a name no browser could send
+        return
+    response = staff_client.post(url, {"file": upload})
+    assert response.status_code == HTTPStatus.OK
+    assert not Outcome.objects.exists()

@@ -180,6 +180,8 @@ def test_every_staff_form_refuses_a_nul_byte(nul_staff, rows):
         reverse("programs:intake-dashboard", args=[rows.intake.pk]),
         reverse("admin:index"),
         reverse("admin:programs_intake_import_applicants", args=[rows.intake.pk]),
+        reverse("admin:programs_intake_add_participants", args=[rows.intake.pk]),
+        reverse("admin:programs_outcome_import"),
         reverse("password_change"),
         reverse("admin:password_change"),
     ]

@@ -259,6 +259,18 @@ def _rows(world):
             STAFF_CHANGE,
         ),
         (
+            "admin:programs_outcome_import",
+            "get",
+            reverse("admin:programs_outcome_import"),
+            STAFF_CHANGE,
+        ),
+        (
+            "admin:programs_intake_add_participants",
+            "get",
+            reverse("admin:programs_intake_add_participants", args=[intake.pk]),
+            STAFF_CHANGE,
+        ),
+        (
             "admin:programs_exportlog_changelist",
             "get",
             reverse("admin:programs_exportlog_changelist"),

@@ -18,6 +18,7 @@ from .. import services
 from ..http import AuthenticatedHttpRequest
 from ..models import Certificate, Enrollment, Organisation, Outcome, Testimonial
 from .base import HistoryAdmin, LongListMixin, NeverDeletedMixin, SafeAutocompleteMixin
+from .imports import OutcomeImportMixin
 
 Status = Enrollment.Status
 
@@ -31,7 +32,9 @@ class OrganisationAdmin(NeverDeletedMixin, SafeAutocompleteMixin, HistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, HistoryAdmin):
+class OutcomeAdmin(
+    OutcomeImportMixin, NeverDeletedMixin, LongListMixin, SafeAutocompleteMixin, HistoryAdmin
+):
     list_display = ["student", "kind", "organisation", "jobs_created", "funding", "recorded_on"]
     list_filter = ["kind", "source", "recorded_on"]
     list_select_related = ["student", "organisation"]

@@ -23,8 +23,8 @@ from ..models import ApplicationStatus, Enrollment, FundingSource, Intake, Intak
 from ..selectors import occupancy
 from ..selectors.occupancy import funding_taken_words, fundings_with_taken
 from .base import HistoryAdmin, LongListMixin, SafeAutocompleteMixin, log_service_change
-from .exports import IntakeImportMixin
 from .forms import IntakeAdminForm, IntakeFundingFormSet
+from .imports import IntakeImportMixin
 
 if TYPE_CHECKING:
     from ..selectors.annotated import IntakeFundingWithTaken, IntakeWithCounts

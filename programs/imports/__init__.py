@@ -13,6 +13,9 @@ refused, nothing is written. Imported applicants are sent no status email.
 
 Row numbers are those of the spreadsheet: the header is row 1, the first applicant row 2.
 Columns and values are documented in docs/exports.md.
+
+Participants of a short programme (a pasted list or a file of names, organisations and job
+titles, the email optional) go through the same run with their own resource: participants.py.
 """
 
 from .cleaning import (
@@ -38,6 +41,20 @@ from .limits import (
     ImportFileError,
     file_too_big,
 )
+from .outcomes import (
+    OUTCOME_COLUMNS,
+    OutcomeReport,
+    OutcomeRow,
+    outcomes_import,
+    read_outcomes_file,
+)
+from .participants import PARTICIPANT_COLUMNS, PASTED_COLUMNS, ParticipantResource
+from .participants_run import (
+    ParticipantReport,
+    participants_import,
+    read_participants_file,
+    read_pasted_participants,
+)
 from .reading import ApplicantFile, read_applicants_file
 from .resource import ApplicantResource, EmailInstanceLoader, RowPlan
 from .run import ImportReport, RowReport, applicants_import
@@ -54,6 +71,9 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_SHEET_ROWS",
     "MAX_UNPACKED_BYTES",
+    "OUTCOME_COLUMNS",
+    "PARTICIPANT_COLUMNS",
+    "PASTED_COLUMNS",
     "REQUIRED_COLUMNS",
     "STUDENT_FIELDS",
     "ApplicantFile",
@@ -64,6 +84,10 @@ __all__ = [
     "EmailWidget",
     "ImportFileError",
     "ImportReport",
+    "OutcomeReport",
+    "OutcomeRow",
+    "ParticipantReport",
+    "ParticipantResource",
     "PhoneWidget",
     "RowPlan",
     "RowReport",
@@ -72,5 +96,10 @@ __all__ = [
     "clean_status",
     "country_code",
     "file_too_big",
+    "outcomes_import",
+    "participants_import",
     "read_applicants_file",
+    "read_outcomes_file",
+    "read_participants_file",
+    "read_pasted_participants",
 ]

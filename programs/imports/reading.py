@@ -19,7 +19,7 @@ from typing import Any
 import tablib
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS, REQUIRED_COLUMNS
+from .columns import APPLICANTS, Layout
 from .limits import (
     COMMAND_MAX_ROWS,
     FILE_FORMATS,
@@ -50,7 +50,7 @@ class ApplicantFile:
         return len(self.dataset)
 
 
-def _header_name(value: Any) -> str:
+def header_name(value: Any) -> str:
     return str(value or "").strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
 
 
@@ -122,7 +122,7 @@ def _encoding(content: bytes) -> str:
     return "latin-1"
 
 
-def _delimiter(content: bytes) -> str:
+def delimiter_of(content: bytes) -> str:
     """Commas, or semicolons / tabs where a spreadsheet in another language used them."""
     first_line = content[:65536].split(b"\n", 1)[0]
     counts = {d: first_line.count(d.encode()) for d in (",", ";", "\t")}
@@ -131,7 +131,7 @@ def _delimiter(content: bytes) -> str:
 
 def _csv_rows(content: bytes, encoding: str) -> Generator[list[str], None, None]:
     text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
-    reader = csv.reader(text, delimiter=_delimiter(content))
+    reader = csv.reader(text, delimiter=delimiter_of(content))
     try:
         yield from reader
     except csv.Error as error:
@@ -147,6 +147,7 @@ def read_applicants_file(
     *,
     max_rows: int | None = None,
     max_bytes: int | None = MAX_FILE_BYTES,
+    layout: Layout = APPLICANTS,
 ) -> ApplicantFile:
     """Read a CSV or XLSX file of applicants. Raises ImportFileError with a sentence for staff.
 
@@ -169,7 +170,7 @@ def read_applicants_file(
             notes.append(_WINDOWS_NOTE)
         rows = _csv_rows(content, encoding)
     try:
-        clean, line_numbers, ignored = _read_rows(rows, max_rows=max_rows)
+        clean, line_numbers, ignored = _read_rows(rows, max_rows=max_rows, layout=layout)
     except ImportFileError:
         raise
     except Exception as error:  # openpyxl and csv raise many kinds; all mean "unreadable"
@@ -183,30 +184,29 @@ def read_applicants_file(
 
 
 def _read_rows(
-    rows: Iterator[Any], *, max_rows: int | None
+    rows: Iterator[Any], *, max_rows: int | None, layout: Layout
 ) -> tuple[tablib.Dataset, list[int], list[str]]:
     """The clean dataset, its spreadsheet row numbers, and the ignored column names."""
     header_row = next(rows, None) or []
     _check_row(header_row, 1, None)
-    headers = [_header_name(h) for h in header_row]
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    headers = [header_name(h) for h in header_row]
+    columns = layout.columns
+    missing = layout.missing(headers)
     if missing:
         raise ImportFileError(
-            "The file has no "
-            + ", ".join(missing)
-            + " column. Row 1 must name the columns: "
-            + ", ".join(COLUMNS)
-            + " (the first three are required). Download the template to start from."
+            f"The file has no {missing} column. Row 1 must name the columns: "
+            + ", ".join(columns)
+            + f" ({layout.required_text}). Download the template to start from."
         )
     duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
     if duplicated:
         raise ImportFileError(f"The column {', '.join(duplicated)} appears twice on row 1.")
-    ignored = [h for h in headers if h and h not in COLUMNS]
+    ignored = [h for h in headers if h and h not in columns]
 
     # A clean dataset: known columns only, in order; blank rows dropped (spreadsheets keep
     # formatted empty rows at the end), each remembered by its spreadsheet row number.
-    index = {h: i for i, h in enumerate(headers) if h in COLUMNS}
-    clean = tablib.Dataset(headers=COLUMNS)
+    index = {h: i for i, h in enumerate(headers) if h in columns}
+    clean = tablib.Dataset(headers=columns)
     line_numbers: list[int] = []
     for number, row in enumerate(rows, start=2):
         if number > MAX_SHEET_ROWS:
@@ -222,10 +222,10 @@ def _read_rows(
         if max_rows is not None and len(clean) >= max_rows:
             # Stop here: the rest of the file is never read.
             raise ImportFileError(_too_many_rows(max_rows))
-        clean.append([row[index[c]] if c in index and index[c] < len(row) else "" for c in COLUMNS])
+        clean.append([row[index[c]] if c in index and index[c] < len(row) else "" for c in columns])
         line_numbers.append(number)
     if not clean:
-        raise ImportFileError("The file has column names but no applicant rows.")
+        raise ImportFileError(f"The file has column names but no {layout.rows_noun}.")
     return clean, line_numbers, ignored
 
 

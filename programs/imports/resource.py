@@ -16,7 +16,7 @@ from import_export.results import RowResult
 
 from .. import services
 from ..erasure import erased_email
-from ..models import Enrollment, FundingSource, Intake, Student
+from ..models import Enrollment, FundingSource, Intake, Organisation, Student
 from .cleaning import (
     BirthDateWidget,
     CountryWidget,
@@ -50,11 +50,21 @@ class RowPlan:
     differences: list[str] = field(default_factory=list)
     enrollment: Enrollment | None = None
     student_id: int | None = None  # the existing student the row matched, if any
+    # Participants (participants.py): empty details filled on an existing student, and the
+    # organisation the row was given.
+    fill: dict[str, Any] = field(default_factory=dict)
+    filled: list[str] = field(default_factory=list)
+    organisation: Organisation | None = None
+    organisation_created: bool = False
 
 
 class ApplicantResource(resources.ModelResource):
     """One row, one applicant: a Student found by email (update) or created (new), and a new
     Enrollment in `intake`. A row the rules refuse becomes an invalid row with the reasons."""
+
+    # The column a refusal of each field is told under.
+    labels = {name: COLUMN_LABELS[name] for name in STUDENT_FIELDS}
+    default_status = Enrollment.Status.APPLIED  # a row with an empty status
 
     first_name = fields.Field(attribute="first_name", column_name="first_name", widget=TextWidget())
     last_name = fields.Field(attribute="last_name", column_name="last_name", widget=TextWidget())

@@ -12,9 +12,8 @@ from django.utils.translation import ngettext
 from import_export.results import Result, RowResult
 
 from .. import emails
-from ..models import Enrollment, Intake
+from ..models import Intake
 from .cleaning import cell_text
-from .columns import COLUMN_LABELS, STUDENT_FIELDS
 from .limits import ImportFileError
 from .reading import ApplicantFile
 from .resource import ApplicantResource
@@ -37,10 +36,13 @@ class RowReport:
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     student_id: int | None = None  # an update row: the existing student
+    organisation: str = ""  # participants (participants.py)
+    job_title: str = ""
+    full_name: str = ""  # a participant's "name" column
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return f"{self.first_name} {self.last_name}".strip() or " ".join(self.full_name.split())
 
 
 @dataclass
@@ -107,12 +109,14 @@ class ImportReport:
         ) % {"n": imported, "intake": self.intake, "file": self.file_name, "counts": counts}
 
 
-def _reasons(error: ValidationError) -> list[str]:
+def _reasons(error: ValidationError, labels: dict[str, str]) -> list[str]:
     """The refusal as sentences; a student field's message is prefixed with its column."""
     if not hasattr(error, "error_dict"):
         return list(error.messages)
     return [
-        f"{COLUMN_LABELS[key]}: {message}" if key in STUDENT_FIELDS else message
+        f"{labels[key]}: {message}"
+        if key in labels and not message.startswith(labels[key])
+        else message
         for key, messages in error.message_dict.items()
         for message in messages
     ]
@@ -126,11 +130,14 @@ def _row_report(resource: ApplicantResource, number: int, row: dict, result: Row
         first_name=cell_text(row.get("first_name")),
         last_name=cell_text(row.get("last_name")),
         email=cell_text(row.get("email")),
-        status=plan.status if plan else cell_text(row.get("status")) or Enrollment.Status.APPLIED,
+        status=plan.status if plan else cell_text(row.get("status")) or resource.default_status,
         funding_source=cell_text(row.get("funding_source")),
+        organisation=" ".join(cell_text(row.get("organisation")).split()),
+        job_title=cell_text(row.get("job_title")),
+        full_name=cell_text(row.get("name")),
     )
     if result.import_type == RowResult.IMPORT_TYPE_INVALID:
-        report.reasons = _reasons(result.validation_error)
+        report.reasons = _reasons(result.validation_error, resource.labels)
     elif result.import_type == RowResult.IMPORT_TYPE_ERROR:
         error = result.errors[-1]
         logger.error("Unexpected error importing row %s:\n%s", report.line, error.traceback)
@@ -143,12 +150,21 @@ def _row_report(resource: ApplicantResource, number: int, row: dict, result: Row
         if report.action == "update":
             report.student_id = plan.student_id if plan is not None else None
             report.notes.append("Existing student: the enrollment is added to their record.")
+            if plan is not None and plan.filled:
+                report.notes.append("Filled in from the file: " + ", ".join(plan.filled) + ".")
             if plan is not None and plan.differences:
                 report.notes.append(
                     "The details on record are kept; the file differs on: "
                     + ", ".join(plan.differences)
                     + "."
                 )
+        organisation = plan.organisation if plan is not None else None
+        if organisation is not None:
+            report.organisation = organisation.name
+        if organisation is not None and plan is not None and plan.organisation_created:
+            report.notes.append(
+                f"New organisation: {organisation.name} ({organisation.get_kind_display()})."
+            )
     return report
 
 
@@ -169,16 +185,26 @@ def applicants_import(
     All or nothing: one transaction; any refused row rolls back every row. A dry run always
     rolls back. Holds the intake's lock (taken by the services at the first row) until the end.
     """
-    reason = f"Imported from {applicant_file.name}"
     resource = ApplicantResource(
         intake=intake,
         by=by,
-        reason=reason,
+        reason=f"Imported from {applicant_file.name}",
         progress=progress,
         expected_students=expected_students,
     )
+    return run_rows(resource, applicant_file, dry_run=dry_run, report_class=ImportReport)
+
+
+def run_rows(
+    resource: ApplicantResource,
+    applicant_file: ApplicantFile,
+    *,
+    dry_run: bool,
+    report_class: type[ImportReport],
+) -> ImportReport:
+    """Run the file's rows through `resource` in one transaction, and report on each."""
     resource.line_numbers = applicant_file.line_numbers
-    # Imported applicants did not apply on the site: the services send them no status email
+    # Imported people did not apply on the site: the services send them no status email
     # (staff write to them as they see fit).
     with emails.suppressed():
         result: Result = resource.import_data(
@@ -204,8 +230,8 @@ def applicants_import(
             zip(applicant_file.dataset, result.rows, strict=True), start=1
         )
     ]
-    return ImportReport(
-        intake=intake,
+    return report_class(
+        intake=resource.intake,
         file_name=applicant_file.name,
         dry_run=dry_run,
         rows=rows,

@@ -57,6 +57,8 @@ from .money import (
     split_cents,
 )
 from .offers import ExpiryResult, offer_respond, offers_expire
+from .organisations import organisation_find, organisation_find_or_create
+from .outcomes import outcome_record
 from .statements import StatementsResult, previous_month, statements_send
 from .students import (
     student_find_by_email,
@@ -109,6 +111,9 @@ __all__ = [
     "next_term",
     "offer_respond",
     "offers_expire",
+    "organisation_find",
+    "organisation_find_or_create",
+    "outcome_record",
     "previous_month",
     "seats_message",
     "shares_validate",
