@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import exports
@@ -19,9 +20,22 @@ from .filters import ImpactReportForm
 from .http import AuthenticatedHttpRequest
 from .models import ExportLog
 from .selectors.impact import Impact, impact_figures
-from .views_staff import _admin_context, _bad_filters, staff_permission_required
+from .views_staff import _admin_context, staff_permission_required
 
 REPORT_PERMISSION = "programs.view_intake"
+
+
+def _bad_report_filters(request: HttpRequest, form: ImpactReportForm) -> HttpResponse:
+    """The shared 400 page for a bad address (views_staff._bad_filters), with its way back to
+    the report itself, unfiltered, rather than to the enrollments."""
+    context = _admin_context(
+        request,
+        title="This impact report cannot be made",
+        form=form,
+        back_url=reverse("programs:impact-report"),
+        back_label="impact report",
+    )
+    return render(request, "programs/staff/filters_invalid.html", context, status=400)
 
 
 @require_safe
@@ -35,7 +49,7 @@ def impact(request: HttpRequest) -> HttpResponse:
 def impact_report(request: HttpRequest) -> HttpResponse:
     form = ImpactReportForm(request.GET)
     if not form.is_valid():
-        return _bad_filters(request, form, "This impact report cannot be made")
+        return _bad_report_filters(request, form)
     context = _admin_context(
         request,
         title="Impact report",
@@ -84,7 +98,7 @@ def impact_rows(figures: Impact) -> Iterator[list]:
 def impact_report_csv(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = ImpactReportForm(request.GET)
     if not form.is_valid():
-        return _bad_filters(request, form, "This impact report cannot be made")
+        return _bad_report_filters(request, form)
     figures = impact_figures(public=False, filters=form.filters())
     return exports.csv_response(
         header=IMPACT_COLUMNS,
