@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -238,6 +239,19 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"Certificate {self.code[:8]}…"
+
+    def clean(self) -> None:
+        # The constraint above, said on the field: the admin shows issued_on read-only, and a
+        # form leaves out of its constraint checks every field it does not edit.
+        if self.revoked_on is not None and self.issued_on and self.revoked_on < self.issued_on:
+            raise ValidationError(
+                {
+                    "revoked_on": _(
+                        "A certificate is revoked on or after the day it was issued (%(day)s)."
+                    )
+                    % {"day": self.issued_on.isoformat()}
+                }
+            )
 
     @property
     def is_revoked(self) -> bool:

@@ -85,11 +85,6 @@ def test_the_issue_page_names_each_case_and_take_me_back_issues_nothing(
     assert page.problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue_certificates.html carries only the ids that get one, so after Yes the "
-    "action's warning about the not-completed enrollment (admin/impact.py) is never shown",
-)
 def test_after_yes_the_not_completed_enrollment_is_still_named(new_page, manager, september_intake):
     new = completed(september_intake, "Nadine", "Umutoni")
     applied = EnrollmentFactory(intake=september_intake, status=Status.APPLIED)
@@ -144,11 +139,6 @@ def test_a_manager_revokes_a_certificate_and_every_page_says_so(
     assert page.problems == student.problems == public.problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issued_on is read-only in CertificateAdmin, so the form leaves the constraint "
-    "revoked_after_issued unchecked and the database refuses the save: a 500",
-)
 def test_a_revocation_before_the_issue_day_is_refused_with_a_message(
     new_page, manager, september_intake
 ):
