@@ -69,6 +69,7 @@ bench-load: setup ## 200 applications from one address through gunicorn: docs/pe
 # tests run: [tool.mutmut] in pyproject.toml. MUTANTS narrows it, e.g. MUTANTS='programs.services*'.
 MUTANTS ?=
 mutation: setup ## Mutation testing of the services, erasure and exports (mutmut; docs/testing.md)
+	rm -f mutants/test-database.sqlite3*  # migrated again from the current migrations
 	$(VENV)/bin/mutmut run --max-children 1 $(MUTANTS)
 	$(MAKE) --no-print-directory mutation-report
 

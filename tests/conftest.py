@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from programs.models import Enrollment
@@ -11,6 +13,9 @@ from .factories import (
     PartnerFactory,
     StaffFactory,
 )
+
+if Path(__file__).resolve().parent.parent.name == "mutants":  # `make mutation`
+    from .mutmut_db import django_db_setup  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -145,6 +145,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"cohort-tracker-test-{os.getpid()}.sqlite3")
     }
+    if BASE_DIR.name == "mutants":
+        # `make mutation` runs pytest once per mutant, one at a time, from the mutants/ copy:
+        # one database for all of them, migrated once (tests/mutmut_db.py, docs/testing.md).
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-database.sqlite3")}
 
 # --- Sign-in throttling (django-axes) ---------------------------------------------------------
 # Five wrong passwords for one username from one address lock that pair out for an hour. Axes
