@@ -15,7 +15,17 @@ from .factories import (
 )
 
 if Path(__file__).resolve().parent.parent.name == "mutants":  # `make mutation`
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
     from .mutmut_db import django_db_setup  # noqa: F401
+
+    # mutmut runs pytest many times in one process, so a TestCase's hypothesis test is met
+    # from a new instance each time: the same test, not a flaky one.
+    hypothesis_settings.register_profile(
+        "mutmut", suppress_health_check=[HealthCheck.differing_executors]
+    )
+    hypothesis_settings.load_profile("mutmut")
 
 
 @pytest.fixture(autouse=True)
