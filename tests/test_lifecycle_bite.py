@@ -1,0 +1,83 @@
+"""Which year is final, and what a refused completion or exit says, at the services (found
+unchecked by mutation testing: every programme in the other tests lasts 4 years and has 4
+years of terms, so the two ways of knowing the final year always agreed)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from programs import services
+from programs.models import Enrollment, TermRecord
+
+from .cohort import make_terms, record
+
+Status = Enrollment.Status
+Result = TermRecord.Result
+
+pytestmark = pytest.mark.django_db
+
+
+def _programme_months(intake, months):
+    intake.program.duration_months = months
+    intake.program.save()
+
+
+def test_without_a_programme_length_the_intakes_last_year_of_terms_is_final(september_intake, fill):
+    _programme_months(september_intake, None)
+    terms = make_terms(september_intake, years=2)
+    early, done = fill(september_intake, 2)
+    early.student.first_name, early.student.last_name = "Aline", "Mukamana"
+    early.student.save()
+    record(early, terms[1], year=1, result=Result.PASSED)
+    record(done, terms[3], year=2, result=Result.PASSED)
+    with pytest.raises(ValidationError) as refused:
+        services.enrollment_complete(enrollment=early, on=terms[1].end_date)
+    assert refused.value.messages == [
+        "Only a student who passed the final year (year 2) completes: "
+        "Aline Mukamana's last term record is Passed in year 1."
+    ]
+    services.enrollment_complete(enrollment=done, on=terms[3].end_date)
+    assert Enrollment.objects.get(pk=early.pk).status == Status.ENROLLED
+    assert Enrollment.objects.get(pk=done.pk).status == Status.COMPLETED
+
+
+def test_the_programmes_length_wins_over_the_terms_entered_so_far(september_intake, fill):
+    """A two-year programme whose intake has only its first year of terms entered: passing
+    year 1 does not complete it; the final year is 2."""
+    _programme_months(september_intake, 24)
+    terms = make_terms(september_intake, years=1)
+    (student,) = fill(september_intake, 1)
+    record(student, terms[1], year=1, result=Result.PASSED)
+    with pytest.raises(ValidationError, match=r"final year \(year 2\)"):
+        services.enrollment_complete(enrollment=student, on=terms[1].end_date)
+    assert Enrollment.objects.get(pk=student.pk).status == Status.ENROLLED
+
+
+def test_a_completion_with_no_term_record_says_it_is_missing(september_intake, fill):
+    make_terms(september_intake, years=4)
+    (student,) = fill(september_intake, 1)
+    student.student.first_name, student.student.last_name = "Eric", "Habimana"
+    student.student.save()
+    with pytest.raises(ValidationError) as refused:
+        services.enrollment_complete(enrollment=student, on=datetime.date(2031, 7, 1))
+    assert refused.value.messages == [
+        "Only a student who passed the final year (year 4) completes: "
+        "Eric Habimana's last term record is missing."
+    ]
+
+
+def test_a_withdrawal_without_its_date_says_what_to_do(september_intake, fill):
+    (student,) = fill(september_intake, 1)
+    with pytest.raises(ValidationError) as refused:
+        services.enrollment_set_status(
+            enrollment=student, status=Status.WITHDRAWN, exit_reason="health"
+        )
+    assert refused.value.message_dict == {
+        "exit_date": [
+            "An enrolled student never leaves without a reason and a date: choose the exit "
+            "reason and enter the exit date to record this withdrawal."
+        ]
+    }
