@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -91,6 +92,45 @@ def test_a_list_that_cannot_be_read_says_why_and_changes_nothing(
     assert message in response.content.decode()
     assert "token" not in response.context or not response.context.get("report")
     assert _state() == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"pasted": "\t".join(["x"] * 101)},
+            "has values in 101 columns; a participant file has at most 100. Check that this is "
+            "the list of participants.",
+        ),
+        (
+            {"pasted": "Ines Kamikazi\t" + "x" * 1001},
+            "has a cell of 1,001 characters; a cell of a participant file holds at most 1,000. "
+            "Check that this is the list of participants.",
+        ),
+        (
+            {"pasted": "A B\n" * 1001},
+            "The file has more than 1,000 participant rows; an import takes at most 1,000. "
+            "Split it into smaller files.",
+        ),
+        (
+            {"file": SimpleUploadedFile("delegation.csv", b"name\n" + b"\n" * 100_001)},
+            "Delete the empty rows below the participants (or split the file)",
+        ),
+    ],
+)
+def test_the_limits_of_a_list_speak_of_participants(client, manager, url, data, message):
+    client.force_login(manager)
+    page = client.post(url, data).content.decode()
+    assert message in page
+    assert "applicant" not in page
+    assert _state() == (0, 0, 0)
+
+
+def test_the_limits_of_a_list_speak_of_participants_in_french(client, manager, url):
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.post(url, {"pasted": "Ines Kamikazi\t" + "x" * 1001}).content.decode()
+    assert "une cellule d’un fichier de participants en contient au plus" in page
 
 
 def test_a_refused_line_is_shown_and_offers_no_confirmation(client, manager, url):

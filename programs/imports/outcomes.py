@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from .. import services
 from ..models import Certificate, Organisation, Outcome, Student
@@ -27,6 +27,7 @@ from .cleaning import BirthDateWidget, cell_text
 from .columns import Layout
 from .participants import choice
 from .reading import ApplicantFile, read_applicants_file
+from .report import RowsReport
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -91,45 +92,17 @@ class OutcomeRow:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class OutcomeReport:
-    file_name: str
-    dry_run: bool
-    rows: list[OutcomeRow]
-    notes: list[str] = field(default_factory=list)
+class OutcomeReport(RowsReport[OutcomeRow]):
+    counted = (
+        ("create", ngettext_lazy("%(n)d outcome", "%(n)d outcomes", "n")),
+        ("refused", ngettext_lazy("%(n)d row refused", "%(n)d rows refused", "n")),
+    )
 
-    @property
-    def created(self) -> int:
-        return sum(1 for row in self.rows if row.action == "create")
+    def match_key(self, row: OutcomeRow) -> str:
+        """A row's line: a survey's row may find its person by certificate code alone."""
+        return str(row.line)
 
-    @property
-    def refused(self) -> int:
-        return sum(1 for row in self.rows if row.action == "refused")
-
-    @property
-    def refused_rows(self) -> list[OutcomeRow]:
-        return [row for row in self.rows if row.action == "refused"]
-
-    @property
-    def written(self) -> bool:
-        return not self.dry_run and not self.refused
-
-    def matched_students(self) -> dict[str, int]:
-        """Each row's line and the student it found, for the confirmation to check."""
-        return {str(row.line): row.student_id for row in self.rows if row.student_id is not None}
-
-    def summary(self) -> str:
-        counts = ", ".join(
-            (
-                ngettext("%(n)d outcome", "%(n)d outcomes", self.created) % {"n": self.created},
-                ngettext("%(n)d row refused", "%(n)d rows refused", self.refused)
-                % {"n": self.refused},
-            )
-        )
-        if self.dry_run:
-            return f"Dry run of {self.file_name}: {counts}. Nothing was written."
-        if self.refused:
-            return f"Nothing was imported from {self.file_name}: {counts}."
+    def done(self, counts: str) -> str:
         return f"Recorded {self.created} outcomes from {self.file_name}."
 
 

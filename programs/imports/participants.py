@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields
 
 from .. import services
@@ -66,11 +67,30 @@ def _missing_name(headers: list[str]) -> str:
     return "name (or first_name and last_name)"
 
 
+PARTICIPANTS_TOO_MANY = gettext_lazy(
+    "The file has more than %(limit)s participant rows; an import takes at most %(limit)s. "
+    "Split it into smaller files."
+)
 PARTICIPANTS = Layout(
     columns=PARTICIPANT_COLUMNS,
     missing=_missing_name,
     required_text="only a name is required: name, or first_name and last_name",
     rows_noun="participant rows",
+    too_wide=gettext_lazy(
+        "Row %(line)s has values in %(count)s columns; a participant file has at most "
+        "%(limit)s. Check that this is the list of participants."
+    ),
+    overlong=gettext_lazy(
+        "Row %(line)s has a cell of %(length)s characters; a cell of a participant file "
+        "holds at most %(limit)s. Check that this is the list of participants."
+    ),
+    too_long_sheet=gettext_lazy(
+        "The file has more than %(limit)s rows, empty ones included. Delete the "
+        "empty rows below the participants (or split the file) and upload it again."
+    ),
+    # Participants are added on the admin's page only: no command takes a bigger file.
+    too_many_rows_here=PARTICIPANTS_TOO_MANY,
+    too_many_rows=PARTICIPANTS_TOO_MANY,
 )
 
 

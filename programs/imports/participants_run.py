@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from ..models import Intake
 from .participants import PARTICIPANT_COLUMNS, PARTICIPANTS, PASTED_COLUMNS, ParticipantResource
@@ -18,21 +18,14 @@ if TYPE_CHECKING:
 
 
 class ParticipantReport(ImportReport):
-    def summary(self) -> str:
-        counts = ", ".join(
-            (
-                ngettext("%(n)d new person", "%(n)d new people", self.created)
-                % {"n": self.created},
-                ngettext("%(n)d already recorded", "%(n)d already recorded", self.updated)
-                % {"n": self.updated},
-                ngettext("%(n)d row refused", "%(n)d rows refused", self.refused)
-                % {"n": self.refused},
-            )
-        )
-        if self.dry_run:
-            return f"Dry run of {self.file_name}: {counts}. Nothing was written."
-        if self.refused:
-            return f"Nothing was added from {self.file_name}: {counts}."
+    counted = (
+        ("create", ngettext_lazy("%(n)d new person", "%(n)d new people", "n")),
+        ("update", ngettext_lazy("%(n)d already recorded", "%(n)d already recorded", "n")),
+        ("refused", ngettext_lazy("%(n)d row refused", "%(n)d rows refused", "n")),
+    )
+    nothing_verb = "added"
+
+    def done(self, counts: str) -> str:
         added = self.created + self.updated
         return ngettext(
             "Added %(n)d participant to %(intake)s from %(file)s: %(counts)s.",

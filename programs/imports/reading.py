@@ -63,16 +63,14 @@ def _width(values: Iterable[Any]) -> int:
     return width
 
 
-def _check_row(values: tuple[Any, ...] | list[Any], line: int, header_width: int | None) -> int:
+def _check_row(
+    values: tuple[Any, ...] | list[Any], line: int, header_width: int | None, layout: Layout
+) -> int:
     """Refuse a row too wide or with an overlong cell; return its width (0: a blank row)."""
     width = _width(values)
     if width > MAX_COLUMNS:
         raise ImportFileError(
-            _(
-                "Row %(line)s has values in %(count)s columns; an applicant file has at most "
-                "%(limit)s. Check that this is the list of applicants."
-            )
-            % {"line": n(line), "count": n(width), "limit": n(MAX_COLUMNS)}
+            layout.too_wide % {"line": n(line), "count": n(width), "limit": n(MAX_COLUMNS)}
         )
     if header_width is not None and width > header_width:
         raise ImportFileError(
@@ -85,17 +83,13 @@ def _check_row(values: tuple[Any, ...] | list[Any], line: int, header_width: int
         )
     for value in values:
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            raise _overlong(line, n(len(value)))
+            raise _overlong(line, n(len(value)), layout)
     return width
 
 
-def _overlong(line: int, length: str) -> ImportFileError:
+def _overlong(line: int, length: str, layout: Layout) -> ImportFileError:
     return ImportFileError(
-        _(
-            "Row %(line)s has a cell of %(length)s characters; a cell of an applicant file "
-            "holds at most %(limit)s. Check that this is the list of applicants."
-        )
-        % {"line": n(line), "length": length, "limit": n(MAX_CELL_CHARS)}
+        layout.overlong % {"line": n(line), "length": length, "limit": n(MAX_CELL_CHARS)}
     )
 
 
@@ -129,7 +123,7 @@ def delimiter_of(content: bytes) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _csv_rows(content: bytes, encoding: str) -> Generator[list[str], None, None]:
+def _csv_rows(content: bytes, encoding: str, layout: Layout) -> Generator[list[str], None, None]:
     text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
     reader = csv.reader(text, delimiter=delimiter_of(content))
     try:
@@ -137,7 +131,7 @@ def _csv_rows(content: bytes, encoding: str) -> Generator[list[str], None, None]
     except csv.Error as error:
         # csv refuses a field over 131,072 characters itself, before we can measure it.
         if "field larger than field limit" in str(error):
-            raise _overlong(reader.line_num, n(csv.field_size_limit()) + "+") from error
+            raise _overlong(reader.line_num, n(csv.field_size_limit()) + "+", layout) from error
         raise
 
 
@@ -168,7 +162,7 @@ def read_applicants_file(
         encoding = _encoding(content)
         if encoding != "utf-8-sig":
             notes.append(_WINDOWS_NOTE)
-        rows = _csv_rows(content, encoding)
+        rows = _csv_rows(content, encoding, layout)
     try:
         clean, line_numbers, ignored = _read_rows(rows, max_rows=max_rows, layout=layout)
     except ImportFileError:
@@ -188,7 +182,7 @@ def _read_rows(
 ) -> tuple[tablib.Dataset, list[int], list[str]]:
     """The clean dataset, its spreadsheet row numbers, and the ignored column names."""
     header_row = next(rows, None) or []
-    _check_row(header_row, 1, None)
+    _check_row(header_row, 1, None, layout)
     headers = [header_name(h) for h in header_row]
     columns = layout.columns
     missing = layout.missing(headers)
@@ -210,18 +204,12 @@ def _read_rows(
     line_numbers: list[int] = []
     for number, row in enumerate(rows, start=2):
         if number > MAX_SHEET_ROWS:
-            raise ImportFileError(
-                _(
-                    "The file has more than %(limit)s rows, empty ones included. Delete the "
-                    "empty rows below the applicants (or split the file) and upload it again."
-                )
-                % {"limit": n(MAX_SHEET_ROWS)}
-            )
-        if not _check_row(row, number, len(headers)):
+            raise ImportFileError(layout.too_long_sheet % {"limit": n(MAX_SHEET_ROWS)})
+        if not _check_row(row, number, len(headers), layout):
             continue
         if max_rows is not None and len(clean) >= max_rows:
             # Stop here: the rest of the file is never read.
-            raise ImportFileError(_too_many_rows(max_rows))
+            raise ImportFileError(_too_many_rows(max_rows, layout))
         clean.append([row[index[c]] if c in index and index[c] < len(row) else "" for c in columns])
         line_numbers.append(number)
     if not clean:
@@ -229,14 +217,6 @@ def _read_rows(
     return clean, line_numbers, ignored
 
 
-def _too_many_rows(max_rows: int) -> str:
-    if max_rows < COMMAND_MAX_ROWS:
-        return _(
-            "The file has more than %(limit)s applicant rows; an import here takes at most "
-            "%(limit)s. Split it into smaller files, or ask a developer to run the "
-            "import_applicants command."
-        ) % {"limit": n(max_rows)}
-    return _(
-        "The file has more than %(limit)s applicant rows; an import takes at most %(limit)s. "
-        "Split it into smaller files."
-    ) % {"limit": n(max_rows)}
+def _too_many_rows(max_rows: int, layout: Layout) -> str:
+    words = layout.too_many_rows_here if max_rows < COMMAND_MAX_ROWS else layout.too_many_rows
+    return words % {"limit": n(max_rows)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from import_export.results import Result, RowResult
 
 from .. import emails
@@ -16,6 +16,7 @@ from ..models import Intake
 from .cleaning import cell_text
 from .limits import ImportFileError
 from .reading import ApplicantFile
+from .report import RowsReport
 from .resource import ApplicantResource
 
 if TYPE_CHECKING:
@@ -45,62 +46,21 @@ class RowReport:
         return f"{self.first_name} {self.last_name}".strip() or " ".join(self.full_name.split())
 
 
-@dataclass
-class ImportReport:
+@dataclass(kw_only=True)
+class ImportReport(RowsReport[RowReport]):
     intake: Intake
-    file_name: str
-    dry_run: bool
-    rows: list[RowReport]
-    notes: list[str] = field(default_factory=list)
 
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def created(self) -> int:
-        return self.count("create")
+    counted = (
+        ("create", ngettext_lazy("%(n)d new student", "%(n)d new students", "n")),
+        ("update", ngettext_lazy("%(n)d existing student", "%(n)d existing students", "n")),
+        ("refused", ngettext_lazy("%(n)d row refused", "%(n)d rows refused", "n")),
+    )
 
     @property
     def updated(self) -> int:
         return self.count("update")
 
-    @property
-    def refused(self) -> int:
-        return self.count("refused")
-
-    @property
-    def refused_rows(self) -> list[RowReport]:
-        return [row for row in self.rows if row.action == "refused"]
-
-    def matched_students(self) -> dict[str, int]:
-        """Each update row's email (lower case) and the student it matched, for the
-        confirmation to check that it still finds the same ones."""
-        return {
-            row.email.lower(): row.student_id
-            for row in self.rows
-            if row.action == "update" and row.student_id is not None
-        }
-
-    @property
-    def written(self) -> bool:
-        """Whether the rows are now in the database (a real import with no refusal)."""
-        return not self.dry_run and not self.refused
-
-    def summary(self) -> str:
-        counts = ", ".join(
-            (
-                ngettext("%(n)d new student", "%(n)d new students", self.created)
-                % {"n": self.created},
-                ngettext("%(n)d existing student", "%(n)d existing students", self.updated)
-                % {"n": self.updated},
-                ngettext("%(n)d row refused", "%(n)d rows refused", self.refused)
-                % {"n": self.refused},
-            )
-        )
-        if self.dry_run:
-            return f"Dry run of {self.file_name}: {counts}. Nothing was written."
-        if self.refused:
-            return f"Nothing was imported from {self.file_name}: {counts}."
+    def done(self, counts: str) -> str:
         imported = self.created + self.updated
         return ngettext(
             "Imported %(n)d applicant into %(intake)s from %(file)s: %(counts)s.",
