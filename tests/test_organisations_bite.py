@@ -65,9 +65,7 @@ def test_a_rival_insert_after_our_lookup_is_read_back_in_our_country(monkeypatch
         return found
 
     monkeypatch.setattr(organisations, "organisation_find", lookup_then_a_rival_inserts)
-    found, created = services.organisation_find_or_create(
-        name="Digital Trade Office", country="RW"
-    )
+    found, created = services.organisation_find_or_create(name="Digital Trade Office", country="RW")
     assert (found, created) == (rival[0], False)
     assert found != kenya
     assert Organisation.objects.count() == 3
