@@ -29,7 +29,7 @@ def co_funders() -> list[Partner]:
     """Two co-funders, each the whole of one funding source, each with one contact."""
     partners = []
     for name in ("HEC", "Alibaba"):
-        partner = PartnerFactory(name=name)
+        partner: Partner = PartnerFactory.create(name=name)
         FundingShareFactory(
             funding_source=FundingSourceFactory(), partner=partner, share_percent=100
         )
