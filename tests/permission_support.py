@@ -2,6 +2,8 @@
 
 from http import HTTPStatus
 
+from django.urls import URLPattern, URLResolver
+
 ROLES = ["anonymous", "student", "other_student", "viewer", "finance", "manager", "superuser"]
 OK, FOUND, FORBIDDEN, NOT_FOUND = (
     HTTPStatus.OK,
@@ -34,3 +36,23 @@ NOBODY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # Finance schedules, approves and pays; viewers read; nobody deletes a disbursement.
 MONEY_CHANGE = (LOGIN, LOGIN, LOGIN, FORBIDDEN, OK, OK, OK)
 MANAGERS_ONLY = (LOGIN, LOGIN, LOGIN, FORBIDDEN, FORBIDDEN, OK, OK)
+
+
+def answer(client, method: str, url: str):
+    """The status of one request, or LOGIN for a redirect to a sign-in page."""
+    response = getattr(client, method)(url)
+    if response.status_code == HTTPStatus.FOUND and (
+        "/login/" in response["Location"] or "login" in response["Location"].split("?")[0]
+    ):
+        return LOGIN
+    return HTTPStatus(response.status_code)
+
+
+def named_urls(patterns, namespace=""):
+    """Every named URL, with its namespaces ("admin:programs_intake_change")."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name

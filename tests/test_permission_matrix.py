@@ -9,7 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from programs import outbox
 from programs.models import (
@@ -35,7 +35,6 @@ from .permission_matrix_impact import impact_rows
 from .permission_support import (
     APPLICANT_ONLY,
     EXPORTERS,
-    LOGIN,
     MANAGERS_ONLY,
     MONEY_CHANGE,
     NOBODY,
@@ -48,6 +47,8 @@ from .permission_support import (
     STAFF_PAGE,
     STAFF_VIEW,
     SUPERUSER_VIEW,
+    answer,
+    named_urls,
 )
 
 # Enrollments change status and students are erased: nobody deletes them, superusers included.
@@ -351,15 +352,6 @@ def _admin(model: str, view: str, *args) -> str:
     return reverse(f"admin:programs_{model}_{view}", args=args)
 
 
-def _answer(client, method: str, url: str):
-    response = getattr(client, method)(url)
-    if response.status_code == HTTPStatus.FOUND and (
-        "/login/" in response["Location"] or "login" in response["Location"].split("?")[0]
-    ):
-        return LOGIN
-    return HTTPStatus(response.status_code)
-
-
 def test_permission_matrix(client, world):
     """Walk every row as every role; report all mismatches at once."""
     mismatches = []
@@ -369,26 +361,17 @@ def test_permission_matrix(client, world):
             client.force_login(world["users"][role])
         for label, method, url, expected in _rows(world):
             want = expected[ROLES.index(role)]
-            got = _answer(client, method, url)
+            got = answer(client, method, url)
             if got != want:
                 mismatches.append(f"{label} as {role}: expected {want}, got {got}")
     assert mismatches == []
-
-
-def _named_urls(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from _named_urls(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield namespace + pattern.name
 
 
 def test_every_url_is_in_the_matrix(world):
     walked = {label for label, *_ in _rows(world)}
     missing = sorted(
         name
-        for name in set(_named_urls(get_resolver().url_patterns))
+        for name in set(named_urls(get_resolver().url_patterns))
         if name not in walked
         and name not in NOT_WALKED
         and not name.startswith(NOT_WALKED_PREFIXES)
