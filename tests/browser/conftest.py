@@ -6,6 +6,7 @@ root, installs) /usr/bin/chromium. Without one the browser tests are skipped, ex
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -29,6 +30,22 @@ LAUNCH_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
+
+
+def open_phone_menu(page) -> None:
+    """Tap the menu button and wait until the menu has finished opening: a press during the
+    collapse animation can miss what it aims at. The page's script must have run first."""
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Show or hide the menu").click()
+    expect(page.locator("#site-menu")).to_have_class(re.compile(r"\bshow\b"))
+
+
+def press_language(page, button, *, phone: bool) -> None:
+    """Choose a language from the site menu and wait for the page to come back in it."""
+    if phone:
+        open_phone_menu(page)
+    with page.expect_navigation():  # the language form posts, then returns to the page
+        button.click()
 
 
 def _unavailable(message: str) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from programs.views import claim_token
 
 from ..factories import EnrollmentFactory, StudentFactory, UserFactory
-from .conftest import PHONE
+from .conftest import PHONE, press_language
 from .test_journeys import fill_application
 
 pytestmark = pytest.mark.browser
@@ -64,8 +64,7 @@ def test_public_pages_pass_axe(new_page, catalogue):
 def test_pages_pass_axe_in_french_and_kinyarwanda_on_a_phone(new_page, catalogue, language):
     page = new_page(viewport=PHONE)
     page.goto("/")
-    page.get_by_role("button", name="Show or hide the menu").click()
-    page.locator(f'button[name="language"][value="{language}"]').click()
+    press_language(page, page.locator(f'button[name="language"][value="{language}"]'), phone=True)
     for url in (
         catalogue["degree"].get_absolute_url(),
         reverse("programs:intake-apply", args=[catalogue["september"].pk]),

@@ -12,7 +12,7 @@ from programs.models import Student
 
 from ..factories import EnrollmentFactory, StudentFactory
 from ..outbox import deliver
-from .conftest import PHONE
+from .conftest import PHONE, press_language
 from .test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,9 +42,7 @@ def test_the_french_programme_page_shows_french_content_and_passes_axe(
 ):
     page = new_page(viewport=viewport) if viewport else new_page()
     page.goto(in_french["degree"].get_absolute_url())
-    if viewport:
-        page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="français").click()
+    press_language(page, page.get_by_role("button", name="français"), phone=bool(viewport))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Licence en commerce international et e-commerce transfrontalier"

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from .conftest import PHONE
+from .conftest import PHONE, press_language
 from .test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,9 +27,7 @@ def test_the_impact_page_from_the_menu_in_french_on_a_phone(new_page, demo, view
     page.get_by_role("link", name="Impact").click()
     expect(page.get_by_text("40 entrepreneurs")).to_be_visible()
     assert serious_violations(page) == []
-    if viewport:
-        page.get_by_role("button", name="Show or hide the menu").click()
-    page.get_by_role("button", name="français").click()
+    press_language(page, page.get_by_role("button", name="français"), phone=bool(viewport))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_text("12 délégués gouvernementaux")).to_be_visible()
     width = (viewport or {"width": 1280})["width"]
