@@ -68,9 +68,11 @@ bench-load: setup ## 200 applications from one address through gunicorn: docs/pe
 # Not part of `make test`: about an hour on 2 cores (docs/testing.md). What is mutated and which
 # tests run: [tool.mutmut] in pyproject.toml. MUTANTS narrows it, e.g. MUTANTS='programs.services*'.
 MUTANTS ?=
+# Mutants run at once: 2 on a machine nobody else uses (each has its own database copy).
+MUTANT_CHILDREN ?= 1
 mutation: setup ## Mutation testing of the services, erasure and exports (mutmut; docs/testing.md)
 	rm -f mutants/test-database.sqlite3*  # migrated again from the current migrations
-	$(VENV)/bin/mutmut run --max-children 1 $(MUTANTS)
+	$(VENV)/bin/mutmut run --max-children $(MUTANT_CHILDREN) $(MUTANTS)
 	$(MAKE) --no-print-directory mutation-report
 
 mutation-report: ## Killed / survived per module of the last `make mutation`, and the survivors
