@@ -6,6 +6,9 @@ import datetime
 
 from programs.models import Enrollment, Intake, Term, TermRecord
 
+Status = Enrollment.Status
+Result = TermRecord.Result
+
 
 def make_terms(intake: Intake, years: int = 4) -> list[Term]:
     terms: list[Term] = []

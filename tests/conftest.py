@@ -4,6 +4,7 @@ import pytest
 
 from programs.models import Enrollment
 
+from .cohort import make_terms
 from .factories import (
     EnrollmentFactory,
     FundingShareFactory,
@@ -98,6 +99,12 @@ def september_intake(joint_scholarship):
     intake = IntakeFactory(name="September 2027", capacity=22)
     IntakeFundingFactory(intake=intake, funding_source=joint_scholarship, places=20)
     return intake
+
+
+@pytest.fixture
+def terms(september_intake):
+    """The September intake's eight terms: two semesters a year for four years."""
+    return make_terms(september_intake)
 
 
 @pytest.fixture

@@ -10,20 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from programs import services
-from programs.models import Enrollment, Term, TermRecord
+from programs.models import Term, TermRecord
 
-from .cohort import make_terms, record
+from .cohort import Result, Status, record
 from .factories import EnrollmentFactory, IntakeFactory
 
-Status = Enrollment.Status
-Result = TermRecord.Result
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def terms(september_intake):
-    return make_terms(september_intake)
 
 
 def _who(row) -> tuple:

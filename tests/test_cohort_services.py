@@ -10,18 +10,10 @@ from django.core.exceptions import ValidationError
 from programs import services
 from programs.models import Enrollment, TermRecord
 
-from .cohort import make_terms, record
+from .cohort import Result, Status, make_terms, record
 from .factories import EnrollmentFactory
 
-Status = Enrollment.Status
-Result = TermRecord.Result
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def terms(september_intake):
-    return make_terms(september_intake)
 
 
 def test_the_first_term_opens_a_record_for_each_enrolled_student_only(

@@ -45,22 +45,14 @@ def test_an_expired_offer_tells_its_date_in_full(september_intake):
     assert refused.value.messages == [f"This offer expired on {date_format(_days(-1))}."]
 
 
-def test_accepting_records_the_reason_and_who_answered(september_intake):
+@pytest.mark.parametrize("accept, reason", [(True, "Offer accepted"), (False, "Offer declined")])
+def test_an_answer_records_the_reason_and_who_answered(september_intake, accept, reason):
     staff = StaffFactory()
     offer = EnrollmentFactory(
         intake=september_intake, status=Status.OFFERED, offer_expires_on=_days(2)
     )
-    services.offer_respond(enrollment=offer, accept=True, by=staff)
-    assert _last_change(offer) == ("Offer accepted", staff)
-
-
-def test_declining_records_the_reason_and_who_answered(september_intake):
-    staff = StaffFactory()
-    offer = EnrollmentFactory(
-        intake=september_intake, status=Status.OFFERED, offer_expires_on=_days(2)
-    )
-    services.offer_respond(enrollment=offer, accept=False, by=staff)
-    assert _last_change(offer) == ("Offer declined", staff)
+    services.offer_respond(enrollment=offer, accept=accept, by=staff)
+    assert _last_change(offer) == (reason, staff)
 
 
 def test_expiry_records_the_day_the_reason_and_who_ran_it_and_for_the_reoffer_too(
