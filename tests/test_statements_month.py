@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs import services
-from programs.exports import BOM
+from programs.exports import BOM, cells
 from programs.exports.statement import statement_csv_bytes
 from programs.models import Partner
 from programs.selectors.statement import funder_statement
@@ -127,3 +127,12 @@ def test_a_months_statement_takes_the_same_queries_for_more_intakes_and_students
             funder_statement(partner=hec, month=OCTOBER)
         counts.append(len(queries))
     assert counts == [6, 6]
+
+
+def test_a_statement_long_enough_for_several_chunks_is_the_same_file(hec, monkeypatch):
+    """The email's attachment joins the export's chunks into one file: nothing between them."""
+    lines = funder_statement(partner=hec, month=OCTOBER)
+    whole = statement_csv_bytes(lines, month=OCTOBER)
+    monkeypatch.setattr(cells, "ROWS_PER_CHUNK", 2)
+    assert statement_csv_bytes(lines, month=OCTOBER) == whole
+    assert len(list(csv.reader(io.StringIO(whole.decode().removeprefix(BOM))))) > 3
