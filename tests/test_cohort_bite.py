@@ -10,10 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from programs import services
-from programs.models import Term, TermRecord
+from programs.models import Disbursement, Enrollment, ExitReason, Term, TermRecord
+from programs.services.cohort import _create_record
 
 from .cohort import Result, Status, record
 from .factories import EnrollmentFactory, IntakeFactory
+from .money import cost_and_split, costed_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,64 @@ def test_a_refused_completion_is_keyed_to_the_status(september_intake, terms, fi
     with pytest.raises(ValidationError) as refused:
         services.enrollment_complete(enrollment=student, on=terms[3].end_date)
     assert set(refused.value.message_dict) == {"status"}
+
+
+def test_an_exit_without_a_reason_or_a_day_from_a_finished_enrollment_says_each(september_intake):
+    completed = EnrollmentFactory(intake=september_intake, status=Status.COMPLETED)
+    with pytest.raises(ValidationError) as refused:
+        services.enrollment_exit(enrollment=completed, reason="bored", on=None)
+    assert refused.value.message_dict == {
+        "exit_reason": ["Choose one of the exit reasons."],
+        "exit_date": ["Enter the day the student left."],
+        "status": ["This enrollment is already completed."],
+    }
+    assert Enrollment.objects.get(pk=completed.pk).status == Status.COMPLETED
+
+
+@pytest.mark.parametrize("note", ["", "Moved to Nairobi with her family"])
+def test_an_exit_says_why_and_by_whom_and_cancels_her_payments_in_that_name(
+    september_intake, joint_scholarship, staff, note
+):
+    cost_and_split(joint_scholarship, "1000.00", "50", "50")
+    terms, (student,) = costed_intake(september_intake, joint_scholarship, students=1, years=1)
+    services.disbursements_schedule(intake=september_intake)
+    on = terms[0].start_date - datetime.timedelta(days=1)
+    left = services.enrollment_exit(
+        enrollment=student, reason=ExitReason.FINANCIAL, on=on, by=staff, note=note
+    )
+    assert (left.status, left.exit_reason, left.exit_date) == (
+        Status.WITHDRAWN,
+        ExitReason.FINANCIAL,
+        on,
+    )
+    assert _who(left) == (staff, note or "Left: Financial")
+    cancelled = Disbursement.history.filter(history_change_reason="Cancelled: the student left")
+    assert cancelled.count() == 4 and {row.history_user for row in cancelled} == {staff}
+
+
+def test_a_record_made_twice_for_one_term_is_made_once(september_intake, terms, fill):
+    """Two promotions at once: the second insert meets the unique record and says so."""
+    (student,) = fill(september_intake, 1)
+    made = [
+        _create_record(enrollment=student, term=terms[0], year=1, standing="good", by=None)
+        for _ in range(2)
+    ]
+    assert made == [True, False]
+    assert TermRecord.objects.filter(enrollment=student, term=terms[0]).count() == 1
+
+
+def test_a_finished_or_no_longer_enrolled_student_first_does_not_stop_the_others(
+    september_intake, terms, fill
+):
+    finished, completed, passed, repeat = fill(september_intake, 4)
+    record(finished, terms[5], year=4, result=Result.PASSED)  # a final-year record in year 3
+    record(completed, terms[5], year=3, result=Result.PASSED)
+    Enrollment.objects.filter(pk=completed.pk).update(status=Status.COMPLETED)
+    record(passed, terms[5], year=3, result=Result.PASSED)
+    record(repeat, terms[5], year=3, result=Result.REPEAT)
+    result = services.cohort_promote(from_term=terms[5], to_term=terms[7])
+    assert (result.promoted, result.repeating, result.finished) == (1, 1, 1)
+    moved = dict(
+        TermRecord.objects.filter(term=terms[7]).values_list("enrollment_id", "year_of_study")
+    )
+    assert moved == {passed.pk: 4, repeat.pk: 3}
