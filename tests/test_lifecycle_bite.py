@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 
 from programs import services
 from programs.models import Enrollment, TermRecord
+from programs.services.lifecycle import withdrawal_message
 
 from .cohort import make_terms, record
+from .factories import EnrollmentFactory
 
 Status = Enrollment.Status
 Result = TermRecord.Result
@@ -81,3 +83,32 @@ def test_a_withdrawal_without_its_date_says_what_to_do(september_intake, fill):
             "reason and enter the exit date to record this withdrawal."
         ]
     }
+
+
+def test_a_bulk_withdrawal_records_the_reason_and_day_on_each_or_refuses_each(september_intake):
+    students = EnrollmentFactory.create_batch(2, intake=september_intake, status=Status.ENROLLED)
+    refused = services.enrollment_bulk_set_status(enrollments=students, status=Status.WITHDRAWN)
+    assert [(e.pk, why) for e, why in refused.refused] == [
+        (e.pk, withdrawal_message()) for e in sorted(students, key=lambda e: (e.created_at, e.pk))
+    ]
+    day = datetime.date(2027, 10, 1)
+    done = services.enrollment_bulk_set_status(
+        enrollments=students, status=Status.WITHDRAWN, exit_reason="financial", exit_date=day
+    )
+    assert len(done.changed) == 2 and not done.refused
+    rows = Enrollment.objects.filter(pk__in=[e.pk for e in students])
+    assert set(rows.values_list("status", "exit_reason", "exit_date")) == {
+        (Status.WITHDRAWN, "financial", day)
+    }
+
+
+def test_an_offer_withdrawn_needs_no_reason_but_an_enrolled_student_does(september_intake):
+    """The form's check reads the status before the change from the database."""
+    offered = EnrollmentFactory(intake=september_intake, status=Status.OFFERED)
+    offered.status = Status.WITHDRAWN
+    services.enrollment_check(enrollment=offered)  # no error
+    enrolled = EnrollmentFactory(intake=september_intake, status=Status.ENROLLED)
+    enrolled.status = Status.WITHDRAWN
+    with pytest.raises(ValidationError) as refused:
+        services.enrollment_check(enrollment=enrolled)
+    assert refused.value.message_dict == {"exit_reason": [withdrawal_message()]}
