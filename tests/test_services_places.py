@@ -311,3 +311,22 @@ def test_a_funding_row_can_leave_an_intake_that_keeps_its_other_sources(
     funding = september_intake.fundings.get(funding_source=joint_scholarship)
     funding.intake = IntakeFactory(name="January 2028", capacity=20)
     services.intake_funding_check(funding=funding)
+
+
+def test_a_funding_row_that_leaves_is_checked_in_its_intake_whatever_the_ids(
+    two_intakes_one_source,
+):
+    """The intake a row leaves is read by the row's id: a row whose id is not its intake's
+    (in the other tests the first of each is 1) is still checked against it."""
+    september, january = two_intakes_one_source
+    funding = september.fundings.get()
+    if funding.pk == september.pk:  # make the ids differ
+        IntakeFunding.objects.filter(pk=funding.pk).update(id=funding.pk + 1000)
+        funding = september.fundings.get()
+    funding.intake = january
+    with pytest.raises(ValidationError) as refused:
+        services.intake_funding_check(funding=funding)
+    assert refused.value.messages == [
+        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
+        "here use it. Keep its funding or change those enrollments first."
+    ]

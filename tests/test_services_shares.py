@@ -167,3 +167,24 @@ def test_setting_shares_again_changes_the_rows_in_place_and_keeps_who_and_why(ha
     latest = kept[0].history.first()
     assert (latest.history_user, latest.history_change_reason) == (staff, "New agreement")
     assert halves.shares.first().history.last().history_change_reason is None
+
+
+def test_a_moved_share_checks_the_source_it_leaves_whatever_the_ids():
+    """The source a share leaves is read by the share's id: a share whose id is not its
+    source's (in the other tests the first of each is 1) is still checked against it."""
+    FundingSourceFactory()
+    source = FundingSourceFactory(name="HEC–Alibaba Joint Scholarship")
+    services.funding_source_set_shares(
+        funding_source=source,
+        shares=[(PartnerFactory(), Decimal("50")), (PartnerFactory(), Decimal("50"))],
+    )
+    share = next(row for row in source.shares.all() if row.pk != source.pk)
+    # It joins a source where it makes 100 %: only the source it leaves is short.
+    joins = FundingSourceFactory()
+    FundingShare.objects.create(
+        funding_source=joins, partner=PartnerFactory(), share_percent=Decimal("50")
+    )
+    share.funding_source = joins
+    with pytest.raises(ValidationError) as refused:
+        services.funding_share_check(share=share)
+    assert refused.value.messages == [_message("50")]
