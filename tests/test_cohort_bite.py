@@ -180,3 +180,18 @@ def test_a_finished_or_no_longer_enrolled_student_first_does_not_stop_the_others
         TermRecord.objects.filter(term=terms[7]).values_list("enrollment_id", "year_of_study")
     )
     assert moved == {passed.pk: 4, repeat.pk: 3}
+
+
+def test_the_next_term_is_the_next_by_number_in_the_same_intake(september_intake, terms):
+    other = IntakeFactory(name="January 2028", start_date=september_intake.start_date)
+    Term.objects.create(
+        intake=other,
+        name="Their semester",
+        number=2,
+        year=1,
+        start_date=terms[0].start_date,
+        end_date=terms[0].end_date,
+    )
+    assert services.next_term(terms[0]) == terms[1]
+    assert services.next_term(terms[6]) == terms[7]
+    assert services.next_term(terms[7]) is None

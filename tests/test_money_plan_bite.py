@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 
 from programs import services
 from programs.models import Disbursement
 
+from .factories import EnrollmentFactory
 from .money import cost_and_split, costed_intake
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +137,24 @@ def test_an_adjustment_takes_the_sources_currency_whatever_it_is(
     )
     row.refresh_from_db()
     assert row.currency == "USD"
+
+
+def test_an_adjustment_for_a_student_without_a_funding_source_is_refused_and_says_why(
+    september_intake, staff
+):
+    enrollment = EnrollmentFactory(intake=september_intake, status="enrolled")
+    with pytest.raises(ValidationError) as refused:
+        services.disbursement_adjust(
+            enrollment=enrollment,
+            partner=None,
+            term=None,
+            amount=Decimal("-5.00"),
+            due_on=DAY,
+            reason="Fee refunded",
+            by=staff,
+        )
+    assert refused.value.message_dict == {
+        "currency": ["This field cannot be blank."],
+        "enrollment": ["This student holds no funded place: nobody pays for it here."],
+    }
+    assert not Disbursement.objects.exists()

@@ -330,3 +330,17 @@ def test_a_funding_row_that_leaves_is_checked_in_its_intake_whatever_the_ids(
         "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
         "here use it. Keep its funding or change those enrollments first."
     ]
+
+
+def test_the_intake_form_check_refuses_a_capacity_below_its_places_and_passes_a_new_intake(
+    september_intake,
+):
+    september_intake.capacity = 19
+    with pytest.raises(ValidationError) as refused:
+        services.intake_check(intake=september_intake)
+    assert refused.value.message_dict == {
+        "__all__": ["The funded places would add up to 20, more than the intake's 19 seats."]
+    }
+    september_intake.capacity = 20
+    services.intake_check(intake=september_intake)
+    services.intake_check(intake=IntakeFactory.build(program=september_intake.program))

@@ -2,10 +2,14 @@
 records. These pin what `make mutation` found unchecked (docs/testing.md).
 """
 
+import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from programs import services
-from programs.models import Enrollment
+from programs.models import Enrollment, Intake
 
 from .factories import EnrollmentFactory, FundingSourceFactory, IntakeFundingFactory
 
@@ -91,3 +95,14 @@ def test_an_offer_without_a_reason_says_it_came_from_the_waitlist(september_inta
     latest = waiting.history.first()
     assert (latest.status, latest.history_user) == (Status.OFFERED, staff)
     assert latest.history_change_reason == "Offered from the waitlist"
+
+
+def test_a_started_intake_offers_no_freed_seat_and_says_since_when(september_intake):
+    started = timezone.localdate() - datetime.timedelta(days=3)
+    Intake.objects.filter(pk=september_intake.pk).update(start_date=started)
+    EnrollmentFactory(intake=september_intake, status=Enrollment.Status.WAITLISTED)
+    with pytest.raises(ValidationError) as refused:
+        services.waitlist_offer_next(intake=september_intake)
+    assert refused.value.messages == [
+        f"This intake started on {started}: a freed seat is no longer offered to the waitlist."
+    ]

@@ -9,7 +9,7 @@ student, term and payer) stand behind the lock. Approving and paying lock the di
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING
 
@@ -263,11 +263,3 @@ def disbursements_cancel_after(
         default_change_reason="Cancelled: the student left",
     )
     return len(rows)
-
-
-def totals_by_status(rows: list[Disbursement]) -> Counter[str]:
-    """Sum of amounts per status (used by the admin's confirmation page)."""
-    totals: Counter[str] = Counter()
-    for row in rows:
-        totals[row.status] += row.amount  # type: ignore[assignment]
-    return totals
