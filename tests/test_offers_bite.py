@@ -143,3 +143,17 @@ def test_a_started_intake_still_expires_every_late_offer(september_intake):
     result = services.offers_expire()
     assert [e.pk for e in result.expired] == [e.pk for e in late]
     assert not Enrollment.objects.filter(status=Status.OFFERED).exists()
+
+
+def test_an_expiry_run_for_a_day_after_the_start_offers_no_freed_seat(september_intake):
+    """Whether the intake has started is judged on the run's day, not on today's."""
+    day = september_intake.start_date + datetime.timedelta(days=1)
+    late = EnrollmentFactory(
+        intake=september_intake,
+        status=Status.OFFERED,
+        offer_expires_on=september_intake.start_date - datetime.timedelta(days=1),
+    )
+    waiting = EnrollmentFactory(intake=september_intake, status=Status.WAITLISTED)
+    result = services.offers_expire(today=day)
+    assert ([e.pk for e in result.expired], result.offered) == ([late.pk], [])
+    assert Enrollment.objects.get(pk=waiting.pk).status == Status.WAITLISTED
