@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programs import imports, services
 from programs.erasure import student_erase
@@ -173,3 +173,17 @@ def test_a_person_erased_between_the_dry_run_and_the_confirmation_gets_nothing(
 def test_someone_who_cannot_add_outcomes_is_refused(client, viewer):
     client.force_login(viewer)
     assert client.get(reverse("admin:programs_outcome_import")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_one_outcome_is_said_in_the_singular_and_each_summary_in_french(alumna):
+    line = f",{alumna.code},promotion,Ministry of Trade,Head of desk,,,,"
+    with translation.override("fr"):
+        assert survey(line, dry_run=True).summary() == (
+            "Essai à blanc de survey.csv : 1 résultat, 0 ligne refusée. Rien n’a été enregistré."
+        )
+        refused = survey("nobody@example.rw,,promotion,,,,,,")
+        assert refused.summary().startswith("Rien n’a été importé depuis survey.csv : ")
+    report = survey(line)
+    assert report.summary() == "Recorded 1 outcome from survey.csv."
+    with translation.override("fr"):
+        assert report.summary() == "1 résultat enregistré depuis survey.csv."

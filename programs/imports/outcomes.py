@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from .. import services
 from ..models import Certificate, Organisation, Outcome, Student
@@ -103,7 +103,11 @@ class OutcomeReport(RowsReport[OutcomeRow]):
         return str(row.line)
 
     def done(self, counts: str) -> str:
-        return f"Recorded {self.created} outcomes from {self.file_name}."
+        return ngettext(
+            "Recorded %(n)d outcome from %(file)s.",
+            "Recorded %(n)d outcomes from %(file)s.",
+            self.created,
+        ) % {"n": self.created, "file": self.file_name}
 
 
 def read_outcomes_file(content: bytes, filename: str, *, max_rows: int) -> ApplicantFile:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from ..models import Intake
 from .participants import PARTICIPANT_COLUMNS, PARTICIPANTS, PASTED_COLUMNS, ParticipantResource
@@ -23,7 +23,7 @@ class ParticipantReport(ImportReport):
         ("update", ngettext_lazy("%(n)d already recorded", "%(n)d already recorded", "n")),
         ("refused", ngettext_lazy("%(n)d row refused", "%(n)d rows refused", "n")),
     )
-    nothing_verb = "added"
+    nothing_written = gettext_lazy("Nothing was added from %(file)s: %(counts)s.")
 
     def done(self, counts: str) -> str:
         added = self.created + self.updated

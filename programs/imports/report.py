@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
 
+from django.utils.translation import gettext, gettext_lazy
+
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
@@ -33,8 +35,10 @@ class RowsReport(Generic[RowT]):
     # What the summary counts, in order: each action and its words, an ngettext_lazy whose
     # number is "n" (so that the catalogue's msgids stay those of the words).
     counted: ClassVar[tuple[tuple[str, _StrPromise], ...]] = ()
-    # "Nothing was <verb> from the file" when a row is refused.
-    nothing_verb: ClassVar[str] = "imported"
+    # The summary when a row is refused and nothing is written: "%(file)s", "%(counts)s".
+    nothing_written: ClassVar[_StrPromise] = gettext_lazy(
+        "Nothing was imported from %(file)s: %(counts)s."
+    )
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -69,10 +73,11 @@ class RowsReport(Generic[RowT]):
 
     def summary(self) -> str:
         counts = ", ".join(words % {"n": self.count(action)} for action, words in self.counted)
+        words = {"file": self.file_name, "counts": counts}
         if self.dry_run:
-            return f"Dry run of {self.file_name}: {counts}. Nothing was written."
+            return gettext("Dry run of %(file)s: %(counts)s. Nothing was written.") % words
         if self.refused:
-            return f"Nothing was {self.nothing_verb} from {self.file_name}: {counts}."
+            return self.nothing_written % words
         return self.done(counts)
 
     def done(self, counts: str) -> str:
