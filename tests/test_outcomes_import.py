@@ -187,3 +187,34 @@ def test_one_outcome_is_said_in_the_singular_and_each_summary_in_french(alumna):
     assert report.summary() == "Recorded 1 outcome from survey.csv."
     with translation.override("fr"):
         assert report.summary() == "1 résultat enregistré depuis survey.csv."
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            ",".join(["x"] * 101),
+            "has values in 101 columns; a survey file has at most 100. Check that this is the "
+            "list of outcomes.",
+        ),
+        (
+            f"{HEADER}\naline@example.rw,,job,{'x' * 1001}",
+            "has a cell of 1,001 characters; a cell of a survey file holds at most 1,000. "
+            "Check that this is the list of outcomes.",
+        ),
+        (
+            HEADER + "\naline@example.rw,,job,,,,,," * 101,
+            "The file has more than 100 outcome rows; a survey takes at most 100. "
+            "Split it into smaller files.",
+        ),
+        (
+            HEADER + "\n" * 100_001,
+            "Delete the empty rows below the outcomes (or split the file)",
+        ),
+    ],
+)
+def test_the_limits_of_a_survey_speak_of_outcomes(content, message):
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.read_outcomes_file(content.encode(), "survey.csv", max_rows=100)
+    assert message in str(refused.value)
+    assert "applicant" not in str(refused.value)

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from .. import services
 from ..models import Certificate, Organisation, Outcome, Student
@@ -70,11 +70,30 @@ def _missing(headers: list[str]) -> str:
     return ", ".join(absent)
 
 
+OUTCOMES_TOO_MANY = gettext_lazy(
+    "The file has more than %(limit)s outcome rows; a survey takes at most %(limit)s. "
+    "Split it into smaller files."
+)
 OUTCOMES = Layout(
     columns=OUTCOME_COLUMNS,
     missing=_missing,
     required_text="each row needs a kind, and an email or a certificate_code",
     rows_noun="outcome rows",
+    too_wide=gettext_lazy(
+        "Row %(line)s has values in %(count)s columns; a survey file has at most "
+        "%(limit)s. Check that this is the list of outcomes."
+    ),
+    overlong=gettext_lazy(
+        "Row %(line)s has a cell of %(length)s characters; a cell of a survey file "
+        "holds at most %(limit)s. Check that this is the list of outcomes."
+    ),
+    too_long_sheet=gettext_lazy(
+        "The file has more than %(limit)s rows, empty ones included. Delete the "
+        "empty rows below the outcomes (or split the file) and upload it again."
+    ),
+    # Surveys are read on the admin's page only: no command takes a bigger file.
+    too_many_rows_here=OUTCOMES_TOO_MANY,
+    too_many_rows=OUTCOMES_TOO_MANY,
 )
 
 
