@@ -208,3 +208,32 @@ def test_the_template_file_adds_its_people(workshop, settings):
     rows = imports.read_participants_file(content.read_bytes(), "t.csv", max_rows=10)
     report = imports.participants_import(intake=workshop, participant_file=rows, dry_run=True)
     assert [row.action for row in report.rows] == ["create", "create"], report.refused_rows
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "Ines Kamikazi\tMINICT\n" + "Eric Mugisha\t" + "x" * 1001,
+            "Row 2 has a cell of 1,001 characters",
+        ),
+        (
+            "Ines Kamikazi\tMINICT\tDirector\tines@example.rw\t0788123456",
+            "Row 1 has values in 5 columns, but a list without a header line has only 4: name, "
+            "organisation, job title and email. Add a header line naming the columns.",
+        ),
+    ],
+)
+def test_a_pasted_list_without_a_header_numbers_its_lines_as_pasted(text, message):
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.read_pasted_participants(text, max_rows=imports.ADMIN_MAX_ROWS)
+    assert message in str(refused.value)
+
+
+def test_a_pasted_list_with_a_header_keeps_the_spreadsheets_numbers():
+    text = "name\torganisation\nInes Kamikazi\t" + "x" * 1001
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.read_pasted_participants(text, max_rows=imports.ADMIN_MAX_ROWS)
+    assert "Row 2 has a cell of 1,001 characters" in str(refused.value)
+    rows = imports.read_pasted_participants("Ines Kamikazi\n\nEric Mugisha", max_rows=10)
+    assert rows.line_numbers == [1, 3]

@@ -79,8 +79,8 @@ def read_pasted_participants(text: str, *, max_rows: int) -> ApplicantFile:
         PASTED_NAME + ".csv",
         max_rows=max_rows,
         layout=PARTICIPANTS,
+        headerless=True,
     )
-    pasted.line_numbers = [line - 1 for line in pasted.line_numbers]
     pasted.notes.append(
         _(
             "The list has no header line, so its columns were read as: name, organisation, "

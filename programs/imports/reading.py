@@ -64,7 +64,11 @@ def _width(values: Iterable[Any]) -> int:
 
 
 def _check_row(
-    values: tuple[Any, ...] | list[Any], line: int, header_width: int | None, layout: Layout
+    values: tuple[Any, ...] | list[Any],
+    line: int,
+    header_width: int | None,
+    layout: Layout,
+    headerless: bool = False,
 ) -> int:
     """Refuse a row too wide or with an overlong cell; return its width (0: a blank row)."""
     width = _width(values)
@@ -73,13 +77,23 @@ def _check_row(
             layout.too_wide % {"line": n(line), "count": n(width), "limit": n(MAX_COLUMNS)}
         )
     if header_width is not None and width > header_width:
+        words = {"line": n(line), "count": n(width), "header": n(header_width)}
+        if headerless:
+            raise ImportFileError(
+                _(
+                    "Row %(line)s has values in %(count)s columns, but a list without a header "
+                    "line has only %(header)s: name, organisation, job title and email. Add a "
+                    "header line naming the columns."
+                )
+                % words
+            )
         raise ImportFileError(
             _(
                 "Row %(line)s has values in %(count)s columns, but row 1 names only %(header)s. "
                 "Check for a comma inside a value that is not in quotes, or name every column "
                 "on row 1."
             )
-            % {"line": n(line), "count": n(width), "header": n(header_width)}
+            % words
         )
     for value in values:
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
@@ -142,10 +156,13 @@ def read_applicants_file(
     max_rows: int | None = None,
     max_bytes: int | None = MAX_FILE_BYTES,
     layout: Layout = APPLICANTS,
+    headerless: bool = False,
 ) -> ApplicantFile:
     """Read a CSV or XLSX file of applicants. Raises ImportFileError with a sentence for staff.
 
     The admin and the command pass their own limits; the limits of limits.py hold for both.
+    `headerless`: row 1 is a header the caller put there (a pasted list without one), so the
+    rows are numbered from 1 below it and the messages do not speak of a row 1 of names.
     """
     extension = os.path.splitext(filename.lower())[1]
     if extension not in FILE_FORMATS:
@@ -164,7 +181,9 @@ def read_applicants_file(
             notes.append(_WINDOWS_NOTE)
         rows = _csv_rows(content, encoding, layout)
     try:
-        clean, line_numbers, ignored = _read_rows(rows, max_rows=max_rows, layout=layout)
+        clean, line_numbers, ignored = _read_rows(
+            rows, max_rows=max_rows, layout=layout, headerless=headerless
+        )
     except ImportFileError:
         raise
     except Exception as error:  # openpyxl and csv raise many kinds; all mean "unreadable"
@@ -178,7 +197,7 @@ def read_applicants_file(
 
 
 def _read_rows(
-    rows: Iterator[Any], *, max_rows: int | None, layout: Layout
+    rows: Iterator[Any], *, max_rows: int | None, layout: Layout, headerless: bool = False
 ) -> tuple[tablib.Dataset, list[int], list[str]]:
     """The clean dataset, its spreadsheet row numbers, and the ignored column names."""
     header_row = next(rows, None) or []
@@ -202,10 +221,10 @@ def _read_rows(
     index = {h: i for i, h in enumerate(headers) if h in columns}
     clean = tablib.Dataset(headers=columns)
     line_numbers: list[int] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in enumerate(rows, start=1 if headerless else 2):
         if number > MAX_SHEET_ROWS:
             raise ImportFileError(layout.too_long_sheet % {"limit": n(MAX_SHEET_ROWS)})
-        if not _check_row(row, number, len(headers), layout):
+        if not _check_row(row, number, len(headers), layout, headerless):
             continue
         if max_rows is not None and len(clean) >= max_rows:
             # Stop here: the rest of the file is never read.
