@@ -22,6 +22,10 @@ from .models.students import Gender
 from .selectors.impact import ImpactFilters
 
 
+# pragma: no mutate start
+# The three field makers run once, when the module is imported: before mutmut switches a
+# mutant on, so no test could kill their mutants (docs/testing.md). test_filters_bite.py
+# pins what they make: each refusal's words, and which of them is required.
 def intake_field(**kwargs: Any) -> forms.ModelChoiceField:
     kwargs.setdefault("required", False)
     return forms.ModelChoiceField(
@@ -49,6 +53,9 @@ def funding_source_field(**kwargs: Any) -> forms.ModelChoiceField:
     )
 
 
+# pragma: no mutate end
+
+
 class ProgrammesField(forms.ModelMultipleChoiceField):
     """Several programmes by id (?program=1&program=2). A value that is no id at all, or one
     past 64 bits (SQLite raises OverflowError on it), is refused before the lookup."""
@@ -72,15 +79,13 @@ class StaffFilterForm(forms.Form):
 
     def as_log(self) -> dict[str, Any]:
         """The filters as stored in ExportLog: each record chosen by id and name, each list of
-        choices as given."""
+        choices as given. (A form choosing several records, ImpactReportForm, logs itself.)"""
         log: dict[str, Any] = {"via": self.log_via}
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
             if not value:
                 continue
-            if isinstance(field, forms.ModelMultipleChoiceField):
-                log[name] = [{"id": row.pk, "name": str(row)} for row in value]
-            elif isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.ModelChoiceField):
                 log[name] = {"id": value.pk, "name": str(value)}
             elif isinstance(field, forms.MultipleChoiceField):
                 log[name] = list(value)
@@ -89,7 +94,7 @@ class StaffFilterForm(forms.Form):
     def scope(self) -> list[str]:
         """Words naming the export in its file name, in the fields' order: an intake as its
         programme and its name (its programme is then not named twice), a record by its name,
-        a list of choices sorted."""
+        a list of choices sorted. (A form choosing several records names them itself.)"""
         data = self.cleaned_data
         parts: list[str] = []
         for name, field in self.fields.items():
@@ -98,8 +103,6 @@ class StaffFilterForm(forms.Form):
                 continue
             if name == "intake":
                 parts += [value.program.slug, value.name]
-            elif isinstance(field, forms.ModelMultipleChoiceField):
-                parts += sorted(getattr(row, "slug", str(row)) for row in value)
             elif name == "program":
                 parts.append(value.slug)
             elif isinstance(field, forms.ModelChoiceField):

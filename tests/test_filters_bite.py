@@ -286,3 +286,17 @@ def test_the_impact_form_offers_every_country_and_kind():
     countries = dict(form.fields["country"].choices)
     assert countries[""] == "" and str(countries["RW"]) == "Rwanda"
     assert "startup" in dict(form.fields["organisation_kind"].choices)
+
+
+def test_the_funder_reports_file_name_says_the_source_then_the_intake(
+    september_intake, joint_scholarship
+):
+    form = FunderReportForm(
+        data={"funding_source": str(joint_scholarship.pk), "intake": str(september_intake.pk)}
+    )
+    assert form.is_valid(), form.errors
+    assert form.scope() == [
+        "HEC–Alibaba Joint Scholarship",
+        september_intake.program.slug,
+        "September 2027",
+    ]

@@ -112,3 +112,31 @@ def test_an_offer_withdrawn_needs_no_reason_but_an_enrolled_student_does(septemb
     with pytest.raises(ValidationError) as refused:
         services.enrollment_check(enrollment=enrolled)
     assert refused.value.message_dict == {"exit_reason": [withdrawal_message()]}
+
+
+def _results(student) -> list[str]:
+    return list(
+        TermRecord.objects.filter(enrollment=student)
+        .order_by("term__number")
+        .values_list("result", flat=True)
+    )
+
+
+def test_leaving_during_a_term_withdraws_that_terms_record_not_the_last_one(september_intake):
+    terms = make_terms(september_intake, years=1)
+    student = EnrollmentFactory(intake=september_intake, status=Status.ENROLLED)
+    record(student, terms[0], result=Result.PASSED)
+    record(student, terms[1], result=Result.IN_PROGRESS)
+    during_the_first = terms[0].start_date + datetime.timedelta(days=10)
+    services.enrollment_exit(enrollment=student, reason="health", on=during_the_first)
+    assert _results(student) == [Result.WITHDRAWN, Result.IN_PROGRESS]
+
+
+def test_leaving_outside_every_term_withdraws_the_last_record_in_progress(september_intake):
+    terms = make_terms(september_intake, years=1)
+    student = EnrollmentFactory(intake=september_intake, status=Status.ENROLLED)
+    record(student, terms[0], result=Result.IN_PROGRESS)
+    record(student, terms[1], result=Result.IN_PROGRESS)
+    before_the_first = terms[0].start_date - datetime.timedelta(days=5)
+    services.enrollment_exit(enrollment=student, reason="health", on=before_the_first)
+    assert _results(student) == [Result.IN_PROGRESS, Result.WITHDRAWN]
