@@ -21,6 +21,12 @@ Status = Enrollment.Status
 pytestmark = pytest.mark.django_db
 
 
+SOURCE_IN_USE = (
+    "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
+    "here use it. Keep its funding or change those enrollments first."
+)
+
+
 @pytest.fixture
 def two_intakes_one_source(september_intake, joint_scholarship, fill):
     """The scholarship funds 20 places in September (all taken) and 2 in a January intake."""
@@ -190,10 +196,7 @@ def test_a_source_in_use_cannot_lose_its_funding_and_the_message_names_it(
     fill(september_intake, 1, status=Status.APPLIED, funding_source=joint_scholarship)
     with pytest.raises(ValidationError) as refused:
         services.intake_places_check(intake=september_intake, places={})
-    assert refused.value.messages == [
-        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
-        "here use it. Keep its funding or change those enrollments first."
-    ]
+    assert refused.value.messages == [SOURCE_IN_USE]
 
 
 def test_a_capacity_below_the_seats_taken_is_refused_under_capacity(september_intake, fill):
@@ -276,10 +279,7 @@ def test_a_funding_row_cannot_move_to_another_source_while_its_enrollments_hold_
     funding.funding_source = FundingSourceFactory(name="Mastercard Foundation")
     with pytest.raises(ValidationError) as refused:
         services.intake_funding_check(funding=funding)
-    assert refused.value.messages == [
-        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
-        "here use it. Keep its funding or change those enrollments first."
-    ]
+    assert refused.value.messages == [SOURCE_IN_USE]
 
 
 def test_a_funding_row_cannot_leave_an_intake_whose_enrollments_use_it(
@@ -291,10 +291,7 @@ def test_a_funding_row_cannot_leave_an_intake_whose_enrollments_use_it(
     funding.places = 2
     with pytest.raises(ValidationError) as refused:
         services.intake_funding_check(funding=funding)
-    assert refused.value.messages == [
-        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
-        "here use it. Keep its funding or change those enrollments first."
-    ]
+    assert refused.value.messages == [SOURCE_IN_USE]
     with pytest.raises(ValidationError):
         services.intake_funding_check(funding=september.fundings.get(), delete=True)
     services.intake_funding_check(funding=january.fundings.get(), delete=True)
@@ -326,10 +323,7 @@ def test_a_funding_row_that_leaves_is_checked_in_its_intake_whatever_the_ids(
     funding.intake = january
     with pytest.raises(ValidationError) as refused:
         services.intake_funding_check(funding=funding)
-    assert refused.value.messages == [
-        "HEC–Alibaba Joint Scholarship has no funded places in this intake, but enrollments "
-        "here use it. Keep its funding or change those enrollments first."
-    ]
+    assert refused.value.messages == [SOURCE_IN_USE]
 
 
 def test_the_intake_form_check_refuses_a_capacity_below_its_places_and_passes_a_new_intake(
