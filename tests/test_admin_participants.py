@@ -133,6 +133,24 @@ def test_the_limits_of_a_list_speak_of_participants_in_french(client, manager, u
     assert "une cellule d’un fichier de participants en contient au plus" in page
 
 
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        ("en", "Dry run of the pasted list: 1 new person"),
+        ("fr", "Essai à blanc de la liste collée : 1 nouvelle personne"),
+    ],
+)
+@pytest.mark.parametrize("header", ["", "name,organisation\n"], ids=["no header", "header"])
+def test_a_pasted_list_is_named_in_the_staff_members_language(
+    client, manager, url, header, language, summary
+):
+    client.force_login(manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.post(url, {"pasted": header + "Ines Kamikazi,Ministry of Trade\n"})
+    assert summary in page.content.decode()
+    assert ".csv" not in page.context["report"].summary()
+
+
 def test_a_refused_line_is_shown_and_offers_no_confirmation(client, manager, url):
     client.force_login(manager)
     response = client.post(url, {"pasted": LIST + "Uwase\tA school\tTeacher\n"})

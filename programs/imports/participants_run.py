@@ -53,7 +53,8 @@ def participants_import(
     return run_rows(resource, participant_file, dry_run=dry_run, report_class=ParticipantReport)
 
 
-PASTED_NAME = "the pasted list"
+# What the summaries call a pasted list, in the staff member's language ("Dry run of …").
+PASTED_NAME = gettext_lazy("the pasted list")
 
 
 def read_participants_file(content: bytes, filename: str, *, max_rows: int) -> ApplicantFile:
@@ -69,23 +70,17 @@ def read_pasted_participants(text: str, *, max_rows: int) -> ApplicantFile:
     delimiter = delimiter_of(content)
     first_line = text.split("\n", 1)[0]
     named = {header_name(cell) for cell in first_line.split(delimiter)} & {*PARTICIPANT_COLUMNS}
-    if named:
-        return read_applicants_file(
-            content, PASTED_NAME + ".csv", max_rows=max_rows, layout=PARTICIPANTS
-        )
-    header = delimiter.join(PASTED_COLUMNS) + "\n"
+    if not named:
+        content = (delimiter.join(PASTED_COLUMNS) + "\n").encode("utf-8") + content
     pasted = read_applicants_file(
-        header.encode("utf-8") + content,
-        PASTED_NAME + ".csv",
-        max_rows=max_rows,
-        layout=PARTICIPANTS,
-        headerless=True,
+        content, "pasted.csv", max_rows=max_rows, layout=PARTICIPANTS, headerless=not named
     )
-    pasted.notes.append(
-        _(
-            "The list has no header line, so its columns were read as: name, organisation, "
-            "job title, email."
+    if not named:
+        pasted.notes.append(
+            _(
+                "The list has no header line, so its columns were read as: name, organisation, "
+                "job title, email."
+            )
         )
-    )
-    pasted.name = PASTED_NAME
+    pasted.name = str(PASTED_NAME)
     return pasted

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from ..factories import IntakeFactory, UserFactory
+from .conftest import PHONE
 from .test_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,3 +51,26 @@ def test_a_manager_checks_a_file_of_applicants_fixes_it_and_imports_it(
         "eric@example.rw",
     ]
     assert page.problems == []
+
+
+def test_the_dry_run_fits_a_phone(new_page, staff_roles, tmp_path):
+    """The table of a file with long addresses scrolls in its own box; the page does not."""
+    manager = UserFactory(username="manager", is_staff=True)
+    manager.groups.add(Group.objects.get(name="Programme managers"))
+    intake = IntakeFactory(name="September 2027", capacity=22)
+    upload = tmp_path / "applicants.csv"
+    upload.write_text(
+        HEADER + "Marie-Claire,Nshimiyimana-Mukamana,"
+        "marie-claire.nshimiyimana-mukamana@university.example.rw\n",
+        encoding="utf-8",
+    )
+    page = new_page(viewport=PHONE, user=manager)
+    page.goto(f"/admin/programs/intake/{intake.pk}/import-applicants/")
+    page.get_by_label("Applicant file").set_input_files(str(upload))
+    page.get_by_role("button", name="Check the file (dry run)").click()
+
+    page.get_by_text("Dry run of applicants.csv: 1 new student").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    region = page.get_by_role("region", name="The rows of the file")
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # it scrolls, on its own
+    assert serious_violations(page) == []
